@@ -1,0 +1,90 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+/** Lowest aws-cdk-lib with the built-in CloudFormation Validate (2.262.0); cdk-nag v3 needs 2.257.0. */
+const CDK_VERSION = '2.262.0';
+/** The CDK CLI that reads the cloud assemblies aws-cdk-lib writes (aws-cdk 3.x cannot, see README). */
+const CDK_CLI_VERSION = '2.1148.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-training-storage',
+  description:
+    'AWS CDK L3 constructs that wire the storage path for large-model training: S3 data lake, '
+    + 'server-side dataset copies, S3 Express One Zone caches and FSx for Lustre scratch.',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 's3', 's3-express', 'fsx', 'lustre', 'machine-learning', 'training', 'gpu'],
+  author: 'cdk-training-storage developers',
+  authorAddress: 'cdk-training-storage@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-training-storage/cdk-training-storage.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+
+  // jsii targets: publishing is out of scope, but the API must compile for every language.
+  publishToPypi: { distName: 'cdk-training-storage', module: 'cdk_training_storage' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdktrainingstorage',
+    mavenGroupId: 'io.github.cdk-training-storage',
+    mavenArtifactId: 'cdk-training-storage',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkTrainingStorage', packageId: 'CdkTrainingStorage' },
+  publishToGo: { moduleName: 'github.com/cdk-training-storage/cdk-training-storage-go' },
+
+  devDeps: [
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    'cdk-nag@^3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+  ],
+
+  jestOptions: {
+    // Snapshots must fail on drift in CI; `npx projen test:update` refreshes them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  },
+  tsconfigDev: {
+    include: ['examples/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+  },
+  gitignore: ['cdk.out/', '.jsii.tabl.json'],
+});
+
+for (const pattern of ['/examples/', '/cdk.json', '/cdk.out/', '/.ci/', '/rosetta/']) {
+  project.npmignore?.exclude(pattern);
+}
+
+// Reserved words in any target language fail the build (projen only silences them by default).
+project.compileTask.reset('jsii --fail-on-warnings');
+
+// ---------------------------------------------------------------------------------------------
+// The example app: `npx cdk synth` synthesizes every example stack under the three validators.
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --prefer-ts-exts examples/app.ts',
+    output: 'cdk.out',
+    context: {
+      // Findings from the CloudFormation Validate built into aws-cdk-lib fail synthesis.
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      'cli-telemetry': false,
+    },
+  },
+});
+
+// README snippets compile (as Construct Hub renders them in other languages).
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile the TypeScript snippets of README.md with jsii-rosetta (strict).',
+  exec: 'jsii-rosetta extract --strict --compile .jsii',
+});
+project.postCompileTask.spawn(rosetta);
+
+project.synth();
