@@ -1,5 +1,3 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './core/errors';
+export * from './core/data-location';
+export * from './data-lake/training-data-lake';

@@ -1,0 +1,127 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { normalizeKeyPrefix, validateSegmentName } from './validation';
+
+/** Options for {@link DataLocation.fromBucket}. */
+export interface DataLocationOptions {
+  /**
+   * The KMS key that encrypts the bucket's objects, when the bucket itself does not carry it
+   * (an imported bucket, for example). Grants include the matching `kms:` actions on this key.
+   *
+   * @default - the bucket's own `encryptionKey`; without one, grants include no KMS actions
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * A place for training data: an S3 bucket plus a key prefix.
+ *
+ * Every construct of this library that reads or writes data takes or returns one. A location knows
+ * its `s3://` URI and grants access to exactly its prefix: a reader of `datasets/corpus/` can list
+ * and read keys under that prefix and nothing else in the bucket.
+ *
+ * Grants are added to the grantee's identity policy, so the grantee belongs to the bucket's account.
+ */
+export class DataLocation {
+  /**
+   * A location in a bucket.
+   *
+   * @param bucket the bucket that holds the data
+   * @param prefix the key prefix, normalized to end with `/`; the empty string is the whole bucket
+   * @param options the KMS key when the bucket does not carry it
+   */
+  public static fromBucket(bucket: s3.IBucket, prefix: string, options: DataLocationOptions = {}): DataLocation {
+    return new DataLocation(bucket, normalizeKeyPrefix(bucket, 'prefix', prefix), options.encryptionKey ?? bucket.encryptionKey);
+  }
+
+  /** The bucket that holds the data. */
+  public readonly bucket: s3.IBucket;
+  /** The key prefix: empty (the whole bucket) or ending with `/`. */
+  public readonly prefix: string;
+  /**
+   * The KMS key that encrypts the objects, when known.
+   *
+   * @default - none known: SSE-S3 or a key this library was not told about
+   */
+  public readonly encryptionKey?: kms.IKey;
+
+  private constructor(bucket: s3.IBucket, prefix: string, encryptionKey?: kms.IKey) {
+    this.bucket = bucket;
+    this.prefix = prefix;
+    this.encryptionKey = encryptionKey;
+  }
+
+  /** The name of the bucket. */
+  public get bucketName(): string {
+    return this.bucket.bucketName;
+  }
+
+  /** The location as a URI: `s3://<bucket>/<prefix>`. */
+  public get s3Uri(): string {
+    return `s3://${this.bucket.bucketName}/${this.prefix}`;
+  }
+
+  /** ARN pattern of every object under the prefix: `arn:...:<bucket>/<prefix>*`. */
+  public get objectsArn(): string {
+    return this.bucket.arnForObjects(`${this.prefix}*`);
+  }
+
+  /**
+   * A location below this one: `<prefix><name>/`.
+   *
+   * @param name one or more key segments, such as `corpus` or `corpus/v2`
+   */
+  public child(name: string): DataLocation {
+    for (const segment of name.replace(/\/$/, '').split('/')) {
+      validateSegmentName(this.bucket, 'name', segment);
+    }
+    return DataLocation.fromBucket(this.bucket, `${this.prefix}${name}`, { encryptionKey: this.encryptionKey });
+  }
+
+  /**
+   * Lets the grantee list and read the objects under this prefix (and decrypt them).
+   *
+   * Actions: `s3:GetObject`, `s3:GetObjectVersion`, `s3:GetObjectAttributes` on the prefix's objects;
+   * `s3:ListBucket` on the bucket, limited by the `s3:prefix` condition; `kms:Decrypt` on the key.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'],
+      resourceArns: [this.objectsArn],
+    }).combine(this.grantList(grantee));
+    return this.encryptionKey ? grant.combine(this.encryptionKey.grantDecrypt(grantee)) : grant;
+  }
+
+  /**
+   * Lets the grantee write and delete objects under this prefix (and encrypt them).
+   *
+   * Actions: `s3:PutObject`, `s3:AbortMultipartUpload`, `s3:ListMultipartUploadParts`,
+   * `s3:DeleteObject` on the prefix's objects; `s3:ListBucket` limited to the prefix (to find what
+   * is there already); `kms:GenerateDataKey` and `kms:Decrypt` on the key (SSE-KMS writes generate a
+   * data key; multipart uploads decrypt it for each part).
+   */
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject'],
+      resourceArns: [this.objectsArn],
+    }).combine(this.grantList(grantee));
+    return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt')) : grant;
+  }
+
+  /** {@link grantRead} and {@link grantWrite} together. */
+  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grantRead(grantee).combine(this.grantWrite(grantee));
+  }
+
+  private grantList(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: this.prefix === '' ? undefined : { StringLike: { 's3:prefix': [`${this.prefix}*`] } },
+    });
+  }
+}
