@@ -48,10 +48,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
-  tsconfigDev: {
-    include: ['examples/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
@@ -77,6 +73,16 @@ new JsonFile(project, 'cdk.json', {
       '@aws-cdk/core:validateAgainstDefaultRules': true,
       'cli-telemetry': false,
     },
+  },
+});
+
+// The examples are type-checked and linted like the tests (the root tsconfig.json is jsii's: src/ only).
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+    exclude: ['node_modules'],
   },
 });
 

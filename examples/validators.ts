@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 

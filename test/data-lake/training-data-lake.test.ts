@@ -106,7 +106,9 @@ describe('TrainingDataLake defaults', () => {
 
   test('moves datasets to Intelligent-Tiering at 0 days, without archive tiers', () => {
     expect(rule(template, 'Datasets')).toEqual({
-      Id: 'Datasets', Prefix: 'datasets/', Status: 'Enabled',
+      Id: 'Datasets',
+      Prefix: 'datasets/',
+      Status: 'Enabled',
       Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }],
     });
     expect(lakeBucketProps(template).IntelligentTieringConfigurations).toBeUndefined();
@@ -114,14 +116,17 @@ describe('TrainingDataLake defaults', () => {
 
   test('moves checkpoints to Glacier Instant Retrieval at 30 days and never expires them', () => {
     expect(rule(template, 'Checkpoints')).toEqual({
-      Id: 'Checkpoints', Prefix: 'checkpoints/', Status: 'Enabled',
+      Id: 'Checkpoints',
+      Prefix: 'checkpoints/',
+      Status: 'Enabled',
       Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
     });
   });
 
   test('expires noncurrent versions after 30 days and aborts incomplete uploads after 7 days', () => {
     expect(rule(template, 'AllObjects')).toEqual({
-      Id: 'AllObjects', Status: 'Enabled',
+      Id: 'AllObjects',
+      Status: 'Enabled',
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
       NoncurrentVersionExpiration: { NoncurrentDays: 30 },
       ExpiredObjectDeleteMarker: true,
@@ -292,7 +297,9 @@ describe('TrainingDataLake options', () => {
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 }, NoncurrentVersionExpiration: { NoncurrentDays: 3 },
     }));
     expect(lakeBucketProps(template).IntelligentTieringConfigurations).toEqual([{
-      Id: 'DatasetsArchive', Prefix: 'datasets/', Status: 'Enabled',
+      Id: 'DatasetsArchive',
+      Prefix: 'datasets/',
+      Status: 'Enabled',
       Tierings: [{ AccessTier: 'ARCHIVE_ACCESS', Days: 90 }, { AccessTier: 'DEEP_ARCHIVE_ACCESS', Days: 180 }],
     }]);
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -351,7 +358,8 @@ describe('TrainingDataLake adopting an existing bucket', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{
-          Action: 'kms:Decrypt', Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Effect: 'Allow',
           Resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
         }]),
       },

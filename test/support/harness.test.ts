@@ -1,8 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { TrainingDataLake } from '../../src';
 import { testStack, validatedTemplate } from './harness';
+import { TrainingDataLake } from '../../src';
 
 describe('the validation harness', () => {
   test('fails on a finding of any of the validators', () => {
