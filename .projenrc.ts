@@ -41,6 +41,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   jestOptions: {
+    // jest 30 and eslint-import-resolver-typescript 4 depend on unrs-resolver, whose non-Linux
+    // binaries this project's npm registry does not serve, so `npm ci` refuses the lock file.
+    jestVersion: '^29',
     // Snapshots must fail on drift in CI; `npx projen test:update` refreshes them on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
@@ -58,6 +61,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 for (const pattern of ['/examples/', '/cdk.json', '/cdk.out/', '/.ci/', '/rosetta/']) {
   project.npmignore?.exclude(pattern);
 }
+
+// See jestVersion: the 3.6 resolver uses enhanced-resolve instead of unrs-resolver.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
 // Reserved words in any target language fail the build (projen only silences them by default).
 project.compileTask.reset('jsii --fail-on-warnings');
