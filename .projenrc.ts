@@ -66,6 +66,11 @@ for (const pattern of ['/examples/', '/cdk.json', '/cdk.out/', '/.ci/', '/rosett
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
+// `build` packages the npm tarball only: packaging for Maven, PyPI, NuGet and Go needs those
+// registries, which this project's machines cannot reach. `npx projen package-all` still does all.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 // Reserved words in any target language fail the build (projen only silences them by default).
 project.compileTask.reset('jsii --fail-on-warnings');
 
