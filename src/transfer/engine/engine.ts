@@ -1,0 +1,556 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CompletedPart,
+  CopyObjectCommand,
+  CopyObjectCommandInput,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  HeadObjectCommandOutput,
+  ListObjectsV2Command,
+  S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
+import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, planParts } from './parts';
+import { backoffDelayMs, describeError, isRetryable } from './retry';
+
+/** A bucket and a key prefix (empty, or ending with `/`). */
+export interface S3Location {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
+/** What to do with an object that already exists at the destination. */
+export enum OverwritePolicy {
+  /** Skip it when size and checksum match the source; copy it otherwise (sync). */
+  IF_DIFFERENT = 'IF_DIFFERENT',
+  /** Always copy. */
+  ALWAYS = 'ALWAYS',
+  /** Never replace an existing object, whatever its content. */
+  NEVER = 'NEVER',
+}
+
+/** Defaults, chosen from the benchmark (see README, Performance). */
+export const ENGINE_DEFAULTS = {
+  concurrency: 64,
+  multipartThresholdBytes: MAX_COPY_OBJECT_BYTES,
+  partSizeBytes: 256 * MIB,
+  maxAttempts: 8,
+  retryBaseDelayMs: 100,
+  retryMaxDelayMs: 20_000,
+  overwrite: OverwritePolicy.IF_DIFFERENT,
+};
+
+/** Options of one copy run. */
+export interface CopyOptions {
+  /** Client for the source bucket's region. */
+  readonly sourceClient: S3Client;
+  /** Client for the destination bucket's region. @default sourceClient */
+  readonly destinationClient?: S3Client;
+  /**
+   * Keys to copy, relative to the source prefix.
+   * @default - every object under the source prefix
+   */
+  readonly keys?: readonly string[];
+  /** Requests in flight at once (each object and each part is one request). @default 64 */
+  readonly concurrency?: number;
+  /** Objects larger than this are copied in parts (at most 5 GiB, CopyObject's limit). @default 5 GiB */
+  readonly multipartThresholdBytes?: number;
+  /** Preferred part size; raised when an object would need more than 10,000 parts. @default 256 MiB */
+  readonly partSizeBytes?: number;
+  /** Relaxes the 5 MiB minimum part size, for S3-compatible servers in tests. @default 5 MiB */
+  readonly minPartSizeBytes?: number;
+  /** @default OverwritePolicy.IF_DIFFERENT */
+  readonly overwrite?: OverwritePolicy;
+  /** Storage class of the copies (general purpose destinations). @default - the bucket's default (STANDARD) */
+  readonly storageClass?: string;
+  /** Encrypt the copies with SSE-KMS under this key (ID or ARN). @default - the destination bucket's default encryption */
+  readonly sseKmsKeyId?: string;
+  /** Attempts per request before the object is given up. @default 8 */
+  readonly maxAttempts?: number;
+  /** @default 100 */
+  readonly retryBaseDelayMs?: number;
+  /** @default 20000 */
+  readonly retryMaxDelayMs?: number;
+  /** Only list and decide; copy nothing. @default false */
+  readonly dryRun?: boolean;
+  /** Start no new object after this time (epoch milliseconds); objects in flight finish. @default - no deadline */
+  readonly deadline?: number;
+  /** Receives progress events. */
+  readonly onEvent?: (event: CopyEvent) => void;
+  /** Waits between attempts (tests replace it). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Random numbers in [0, 1) for jitter (tests replace it). @default Math.random */
+  readonly random?: () => number;
+  /** The clock (tests replace it). @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Progress totals so far. */
+export interface CopyProgress {
+  readonly objectsListed: number;
+  readonly bytesListed: number;
+  /** True once the listing is complete, so that the totals are final. */
+  readonly listingComplete: boolean;
+  readonly objectsDone: number;
+  readonly objectsCopied: number;
+  readonly objectsSkipped: number;
+  readonly objectsFailed: number;
+  /** Bytes of copied and skipped objects. */
+  readonly bytesDone: number;
+  readonly bytesCopied: number;
+  readonly elapsedMs: number;
+  /** Bytes done per second since the start. */
+  readonly bytesPerSecond: number;
+  /** Objects done per second since the start. */
+  readonly objectsPerSecond: number;
+  /** Estimated time left, once the listing is complete. */
+  readonly etaMs?: number;
+}
+
+/** What happened to one object. */
+export type ObjectOutcome = 'copied' | 'skipped' | 'failed' | 'would-copy';
+
+/** A structured progress event; each caller renders it its own way. */
+export type CopyEvent =
+  | { readonly type: 'object'; readonly key: string; readonly destinationKey: string; readonly sizeBytes: number;
+    readonly outcome: ObjectOutcome; readonly multipart: boolean; readonly reason?: string; readonly progress: CopyProgress }
+  | { readonly type: 'retry'; readonly key: string; readonly operation: string; readonly attempt: number; readonly delayMs: number; readonly error: string }
+  | { readonly type: 'listed'; readonly progress: CopyProgress }
+  | { readonly type: 'done'; readonly result: CopyResult };
+
+/** An object given up. */
+export interface CopyFailure {
+  readonly key: string;
+  readonly error: string;
+  readonly attempts: number;
+}
+
+/** The outcome of a run. */
+export interface CopyResult {
+  /** True when every object was copied or skipped, none failed and no deadline stopped the run. */
+  readonly complete: boolean;
+  /** True when the deadline stopped the run before every object was done. */
+  readonly stoppedEarly: boolean;
+  readonly objectsListed: number;
+  readonly objectsCopied: number;
+  readonly objectsSkipped: number;
+  /** Objects a dry run would copy. */
+  readonly objectsToCopy: number;
+  readonly bytesCopied: number;
+  readonly failures: readonly CopyFailure[];
+  readonly elapsedMs: number;
+}
+
+interface SourceObject {
+  readonly key: string;
+  readonly sizeBytes: number;
+}
+
+/** Thrown by one request after its attempts are used up. */
+class GaveUp extends Error {
+  public constructor(public readonly attempts: number, public readonly original: unknown) {
+    super(describeError(original));
+  }
+}
+
+/** True for S3 Express One Zone directory bucket names (`<base>--<az-id>--x-s3`). */
+export function isDirectoryBucket(bucket: string): boolean {
+  return bucket.endsWith('--x-s3');
+}
+
+/** `CopySource` for a key: the bucket and the URL-encoded key (slashes kept). */
+export function copySourceOf(bucket: string, key: string): string {
+  return `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+}
+
+/** The destination key of a source key: the source prefix replaced by the destination prefix. */
+export function destinationKeyOf(source: S3Location, destination: S3Location, key: string): string {
+  return `${destination.prefix}${key.slice(source.prefix.length)}`;
+}
+
+function checkPrefix(name: string, location: S3Location): void {
+  if (location.prefix !== '' && !location.prefix.endsWith('/')) {
+    throw new Error(`${name} prefix ${JSON.stringify(location.prefix)} must be empty or end with "/"`);
+  }
+}
+
+/**
+ * Copies every object under `source` (or the listed keys) to `destination`, server-side only:
+ * CopyObject up to the multipart threshold, UploadPartCopy above it. Objects are never downloaded.
+ *
+ * Running it again after a stop finishes the job without copying again what is done: an object
+ * whose size and checksum already match at the destination is skipped.
+ */
+export async function copyDataset(source: S3Location, destination: S3Location, options: CopyOptions): Promise<CopyResult> {
+  checkPrefix('source', source);
+  checkPrefix('destination', destination);
+  const o = {
+    ...ENGINE_DEFAULTS,
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+    now: Date.now,
+    ...definedOnly(options),
+  };
+  if (o.multipartThresholdBytes > MAX_COPY_OBJECT_BYTES || o.multipartThresholdBytes < 1) {
+    throw new RangeError(`multipartThresholdBytes must be between 1 and ${MAX_COPY_OBJECT_BYTES}`);
+  }
+  if (!Number.isInteger(o.concurrency) || o.concurrency < 1) {
+    throw new RangeError('concurrency must be a whole number of at least 1');
+  }
+  const src = options.sourceClient;
+  const dst = options.destinationClient ?? options.sourceClient;
+  const minPart = options.minPartSizeBytes ?? MIN_PART_SIZE_BYTES;
+  const start = o.now();
+  const limiter = new Limiter(o.concurrency);
+
+  const state = {
+    objectsListed: 0, bytesListed: 0, listingComplete: false,
+    objectsCopied: 0, objectsSkipped: 0, objectsToCopy: 0, bytesCopied: 0, bytesSkipped: 0,
+    failures: [] as CopyFailure[], stoppedEarly: false,
+  };
+
+  const progress = (): CopyProgress => {
+    const elapsedMs = Math.max(1, o.now() - start);
+    const objectsDone = state.objectsCopied + state.objectsSkipped + state.objectsToCopy + state.failures.length;
+    const bytesDone = state.bytesCopied + state.bytesSkipped;
+    const bytesPerSecond = (bytesDone * 1000) / elapsedMs;
+    const objectsPerSecond = (objectsDone * 1000) / elapsedMs;
+    let etaMs: number | undefined;
+    if (state.listingComplete) {
+      const bytesLeft = Math.max(0, state.bytesListed - bytesDone);
+      const objectsLeft = Math.max(0, state.objectsListed - objectsDone);
+      etaMs = bytesPerSecond > 0 && bytesLeft > 0 ? (bytesLeft * 1000) / bytesPerSecond
+        : objectsPerSecond > 0 ? (objectsLeft * 1000) / objectsPerSecond : undefined;
+    }
+    return {
+      objectsListed: state.objectsListed, bytesListed: state.bytesListed, listingComplete: state.listingComplete,
+      objectsDone, objectsCopied: state.objectsCopied, objectsSkipped: state.objectsSkipped, objectsFailed: state.failures.length,
+      bytesDone, bytesCopied: state.bytesCopied, elapsedMs, bytesPerSecond, objectsPerSecond, etaMs,
+    };
+  };
+  const emit = (event: CopyEvent) => o.onEvent?.(event);
+
+  /** One request under the concurrency limit, retried with backoff while retryable. */
+  const request = async <T>(key: string, operation: string, send: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await limiter.run(send);
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= o.maxAttempts) {
+          throw new GaveUp(attempt, error);
+        }
+        const delayMs = backoffDelayMs(attempt, { baseDelayMs: o.retryBaseDelayMs, maxDelayMs: o.retryMaxDelayMs }, o.random());
+        emit({ type: 'retry', key, operation, attempt, delayMs, error: describeError(error) });
+        await o.sleep(delayMs);
+      }
+    }
+  };
+
+  const head = async (client: S3Client, bucket: string, key: string): Promise<HeadObjectCommandOutput | undefined> => {
+    try {
+      return await request(key, 'HeadObject', () => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })));
+    } catch (error) {
+      const original = error instanceof GaveUp ? error.original as { name?: string; $metadata?: { httpStatusCode?: number } } : undefined;
+      if (original && (original.name === 'NotFound' || original.name === 'NoSuchKey' || original.$metadata?.httpStatusCode === 404)) {
+        return undefined;
+      }
+      throw error;
+    }
+  };
+
+  const encryption = (): Pick<CopyObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId'> =>
+    o.sseKmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: o.sseKmsKeyId } : {};
+  const storageClass = (): Pick<CopyObjectCommandInput, 'StorageClass'> =>
+    o.storageClass && !isDirectoryBucket(destination.bucket) ? { StorageClass: o.storageClass as CopyObjectCommandInput['StorageClass'] } : {};
+
+  const copySingle = async (object: SourceObject, destinationKey: string, crc: ChecksumAlgorithm | undefined) => {
+    await request(object.key, 'CopyObject', () => dst.send(new CopyObjectCommand({
+      Bucket: destination.bucket,
+      Key: destinationKey,
+      CopySource: copySourceOf(source.bucket, object.key),
+      MetadataDirective: 'COPY',
+      ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'],
+      ...storageClass(),
+      ...encryption(),
+    })));
+  };
+
+  const copyMultipart = async (object: SourceObject, destinationKey: string, sourceHead: HeadObjectCommandOutput, fingerprint: ObjectFingerprint) => {
+    const crc = fullObjectCrc(fingerprint);
+    const created = await request(object.key, 'CreateMultipartUpload', () => dst.send(new CreateMultipartUploadCommand({
+      Bucket: destination.bucket,
+      Key: destinationKey,
+      ContentType: sourceHead.ContentType,
+      ContentEncoding: sourceHead.ContentEncoding,
+      ContentDisposition: sourceHead.ContentDisposition,
+      ContentLanguage: sourceHead.ContentLanguage,
+      CacheControl: sourceHead.CacheControl,
+      Expires: sourceHead.Expires,
+      Metadata: sourceHead.Metadata,
+      ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'],
+      ChecksumType: crc ? 'FULL_OBJECT' : undefined,
+      ...storageClass(),
+      ...encryption(),
+    })));
+    const uploadId = created.UploadId!;
+    try {
+      const preferred = Math.max(o.partSizeBytes, minPart);
+      const ranges = minPart < MIN_PART_SIZE_BYTES ? planWithMinimum(object.sizeBytes, preferred, minPart) : planParts(object.sizeBytes, preferred);
+      const parts: CompletedPart[] = await Promise.all(ranges.map(async (range) => {
+        const result = await request(object.key, `UploadPartCopy ${range.partNumber}`, () => dst.send(new UploadPartCopyCommand({
+          Bucket: destination.bucket,
+          Key: destinationKey,
+          UploadId: uploadId,
+          PartNumber: range.partNumber,
+          CopySource: copySourceOf(source.bucket, object.key),
+          CopySourceRange: `bytes=${range.start}-${range.end}`,
+          // The source must not change between parts.
+          CopySourceIfMatch: sourceHead.ETag,
+        })));
+        const r = result.CopyPartResult ?? {};
+        return {
+          PartNumber: range.partNumber, ETag: r.ETag,
+          ChecksumCRC32: r.ChecksumCRC32, ChecksumCRC32C: r.ChecksumCRC32C, ChecksumCRC64NVME: r.ChecksumCRC64NVME,
+        };
+      }));
+      await request(object.key, 'CompleteMultipartUpload', () => dst.send(new CompleteMultipartUploadCommand({
+        Bucket: destination.bucket,
+        Key: destinationKey,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+        ...(crc ? { ChecksumType: 'FULL_OBJECT' as const, [`Checksum${crc}`]: fingerprint.checksums[crc] } : {}),
+      })));
+    } catch (error) {
+      // A failed upload is aborted so that no part is left behind (and billed).
+      await request(object.key, 'AbortMultipartUpload', () => dst.send(new AbortMultipartUploadCommand({
+        Bucket: destination.bucket, Key: destinationKey, UploadId: uploadId,
+      }))).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const processObject = async (object: SourceObject) => {
+    const destinationKey = destinationKeyOf(source, destination, object.key);
+    const finish = (outcome: ObjectOutcome, multipart: boolean, reason?: string) =>
+      emit({ type: 'object', key: object.key, destinationKey, sizeBytes: object.sizeBytes, outcome, multipart, reason, progress: progress() });
+    const multipart = object.sizeBytes > o.multipartThresholdBytes;
+    try {
+      let sourceHead: HeadObjectCommandOutput | undefined;
+      if (o.overwrite !== OverwritePolicy.ALWAYS) {
+        const existing = await head(dst, destination.bucket, destinationKey);
+        if (existing && o.overwrite === OverwritePolicy.NEVER) {
+          state.objectsSkipped++;
+          state.bytesSkipped += object.sizeBytes;
+          return finish('skipped', multipart, 'exists');
+        }
+        if (existing) {
+          sourceHead = await head(src, source.bucket, object.key);
+          if (!sourceHead) {
+            throw new GaveUp(1, new Error('source object disappeared'));
+          }
+          if (sameContent(fingerprintOf(sourceHead), fingerprintOf(existing))) {
+            state.objectsSkipped++;
+            state.bytesSkipped += object.sizeBytes;
+            return finish('skipped', multipart, 'identical');
+          }
+        }
+      }
+      if (o.dryRun) {
+        state.objectsToCopy++;
+        return finish('would-copy', multipart);
+      }
+      if (multipart || !sourceHead) {
+        sourceHead = sourceHead ?? await head(src, source.bucket, object.key);
+        if (!sourceHead) {
+          throw new GaveUp(1, new Error('source object disappeared'));
+        }
+      }
+      const fingerprint = fingerprintOf(sourceHead);
+      const size = sourceHead.ContentLength ?? object.sizeBytes;
+      if (size > o.multipartThresholdBytes) {
+        await copyMultipart({ key: object.key, sizeBytes: size }, destinationKey, sourceHead, fingerprint);
+      } else {
+        await copySingle(object, destinationKey, fullObjectCrc(fingerprint));
+      }
+      state.objectsCopied++;
+      state.bytesCopied += size;
+      return finish('copied', size > o.multipartThresholdBytes);
+    } catch (error) {
+      const gaveUp = error instanceof GaveUp ? error : new GaveUp(1, error);
+      state.failures.push({ key: object.key, error: gaveUp.message, attempts: gaveUp.attempts });
+      return finish('failed', multipart, gaveUp.message);
+    }
+  };
+
+  // A bounded queue between the listing and the workers keeps memory flat for millions of keys.
+  const queue = new BoundedQueue<SourceObject>(o.concurrency * 4);
+  const producer = (async () => {
+    try {
+      for await (const object of listSource(source, options.keys, src, request, head)) {
+        state.objectsListed++;
+        state.bytesListed += object.sizeBytes;
+        if (!await queue.push(object)) {
+          return; // the deadline closed the queue: stop listing
+        }
+      }
+      state.listingComplete = true;
+      emit({ type: 'listed', progress: progress() });
+    } finally {
+      queue.close();
+    }
+  })();
+  const workers = Array.from({ length: o.concurrency }, async () => {
+    for (let object = await queue.pop(); object !== undefined; object = await queue.pop()) {
+      if (o.deadline !== undefined && o.now() >= o.deadline) {
+        state.stoppedEarly = true;
+        queue.drain();
+        break;
+      }
+      await processObject(object);
+    }
+  });
+  const [listing] = await Promise.allSettled([producer, ...workers]);
+  if (listing.status === 'rejected') {
+    throw listing.reason instanceof GaveUp ? new Error(`listing ${source.bucket}/${source.prefix} failed: ${listing.reason.message}`) : listing.reason;
+  }
+
+  const result: CopyResult = {
+    complete: !state.stoppedEarly && state.failures.length === 0 && state.listingComplete,
+    stoppedEarly: state.stoppedEarly,
+    objectsListed: state.objectsListed,
+    objectsCopied: state.objectsCopied,
+    objectsSkipped: state.objectsSkipped,
+    objectsToCopy: state.objectsToCopy,
+    bytesCopied: state.bytesCopied,
+    failures: state.failures,
+    elapsedMs: o.now() - start,
+  };
+  emit({ type: 'done', result });
+  return result;
+}
+
+/** Lists the source: every object under the prefix, or the given keys (with their sizes). */
+async function* listSource(
+  source: S3Location,
+  keys: readonly string[] | undefined,
+  client: S3Client,
+  request: <T>(key: string, operation: string, send: () => Promise<T>) => Promise<T>,
+  head: (client: S3Client, bucket: string, key: string) => Promise<HeadObjectCommandOutput | undefined>,
+): AsyncGenerator<SourceObject> {
+  if (keys) {
+    for (const relative of keys) {
+      const key = `${source.prefix}${relative}`;
+      const found = await head(client, source.bucket, key);
+      // A missing key is still yielded so that it is reported as a failure, not silently dropped.
+      yield { key, sizeBytes: found?.ContentLength ?? -1 };
+    }
+    return;
+  }
+  // Continuation tokens, never StartAfter: directory buckets do not list in lexicographic order.
+  let continuationToken: string | undefined;
+  do {
+    const page = await request(source.prefix, 'ListObjectsV2', () => client.send(new ListObjectsV2Command({
+      Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken,
+    })));
+    for (const object of page.Contents ?? []) {
+      if (object.Key !== undefined) {
+        yield { key: object.Key, sizeBytes: object.Size ?? 0 };
+      }
+    }
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuationToken);
+}
+
+/** planParts with a smaller minimum part size, for S3-compatible test servers. */
+function planWithMinimum(sizeBytes: number, preferred: number, minimum: number) {
+  const partSize = Math.max(minimum, preferred);
+  const ranges = [];
+  for (let start = 0, partNumber = 1; start < sizeBytes; start += partSize, partNumber++) {
+    ranges.push({ partNumber, start, end: Math.min(start + partSize, sizeBytes) - 1 });
+  }
+  return ranges;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** At most `limit` tasks run at once; the rest wait in order. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  public constructor(private readonly limit: number) {}
+
+  public async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active++;
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) {
+        next();
+      } else {
+        this.active--;
+      }
+    }
+  }
+}
+
+/** A queue with a capacity: `push` waits while it is full, `pop` waits while it is empty. */
+class BoundedQueue<T> {
+  private readonly items: T[] = [];
+  private readonly poppers: Array<(item: T | undefined) => void> = [];
+  private readonly pushers: Array<() => void> = [];
+  private closed = false;
+
+  public constructor(private readonly capacity: number) {}
+
+  /** Adds an item; false when the queue is closed and the item was not taken. */
+  public async push(item: T): Promise<boolean> {
+    const popper = this.poppers.shift();
+    if (popper) {
+      popper(item);
+      return true;
+    }
+    while (this.items.length >= this.capacity && !this.closed) {
+      await new Promise<void>((resolve) => this.pushers.push(resolve));
+    }
+    if (this.closed) {
+      return false;
+    }
+    this.items.push(item);
+    return true;
+  }
+
+  public async pop(): Promise<T | undefined> {
+    if (this.items.length > 0) {
+      const item = this.items.shift();
+      this.pushers.shift()?.();
+      return item;
+    }
+    if (this.closed) {
+      return undefined;
+    }
+    return new Promise((resolve) => this.poppers.push(resolve));
+  }
+
+  /** No more items: waiting consumers get `undefined`, waiting producers return. */
+  public close(): void {
+    this.closed = true;
+    this.poppers.splice(0).forEach((popper) => popper(undefined));
+    this.pushers.splice(0).forEach((pusher) => pusher());
+  }
+
+  /** Drops what is queued and stops accepting more (a deadline passed). */
+  public drain(): void {
+    this.items.length = 0;
+    this.close();
+  }
+}
