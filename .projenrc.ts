@@ -85,6 +85,17 @@ project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
+// The command line (`npx cdk-training-storage copy ...`): one self-contained bundle, so that the
+// library needs no runtime dependency besides aws-cdk-lib and constructs.
+const cliBundle = project.bundler.addBundle('./src/cli/cli.ts', {
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  externals: [],
+  executable: true,
+});
+project.addBins({ 'cdk-training-storage': cliBundle.outfile });
+
 // The tests synthesize stacks that reference the bundled handlers: bundle before jest runs.
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
