@@ -22,7 +22,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   // Handlers (`*.lambda.ts`) are bundled with esbuild when the library is built, never at synth time.
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     bundlingOptions: { externals: [], sourcemap: false },
   },
   constructsVersion: '10.5.1',

@@ -3,7 +3,6 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { IConstruct } from 'constructs';
 
 /**
  * The context that makes CloudFormation Validate findings fail synthesis (also set in cdk.json).
@@ -25,22 +24,6 @@ export function addValidators(app: App): App {
 /** A new App with the validation context and the three validators. */
 export function validatedApp(props: AppProps = {}): App {
   return addValidators(new App({ ...props, context: { ...VALIDATION_CONTEXT, ...props.context } }));
-}
-
-/**
- * Acknowledges one cdk-nag finding on one construct.
- *
- * `Validations.acknowledge` rejects IDs that contain `::` after the prefix, and cdk-nag renders
- * literal S3 ARNs as `arn:<AWS::Partition>:s3:::bucket/...`, so a finding on an imported bucket
- * could not be acknowledged. This records the same acknowledgement metadata that
- * `Validations.acknowledge` records and that cdk-nag reads, for exactly that finding ID.
- */
-export function acknowledgeNagFinding(construct: IConstruct, id: string, reason: string): void {
-  if (id.split('::').length <= 2) {
-    Validations.of(construct).acknowledge({ id, reason });
-  } else {
-    construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
-  }
 }
 
 interface ReportFinding {

@@ -69,7 +69,7 @@ describe('DataLocation', () => {
     const grantee = role(stack);
     const grant = location.grantRead(grantee);
     expect(grant.success).toBe(true);
-    acknowledgePrefixGrants(grantee, ['datasets/corpus/*']);
+    acknowledgePrefixGrants(grantee, [location]);
 
     const template = validatedTemplate(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -98,7 +98,7 @@ describe('DataLocation', () => {
     const location = DataLocation.fromBucket(importedBucket(stack), 'checkpoints/', { encryptionKey: key });
     const grantee = role(stack);
     location.grantWrite(grantee);
-    acknowledgePrefixGrants(grantee, ['checkpoints/*']);
+    acknowledgePrefixGrants(grantee, [location]);
 
     const template = validatedTemplate(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -121,8 +121,9 @@ describe('DataLocation', () => {
   test('a whole-bucket location lists without a prefix condition and grants no KMS without a key', () => {
     const stack = testStack();
     const grantee = role(stack);
-    DataLocation.fromBucket(importedBucket(stack), '').grantReadWrite(grantee);
-    acknowledgePrefixGrants(grantee, ['*']);
+    const whole = DataLocation.fromBucket(importedBucket(stack), '');
+    whole.grantReadWrite(grantee);
+    acknowledgePrefixGrants(grantee, [whole]);
     const template = validatedTemplate(stack);
     const policy = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policy).not.toContain('s3:prefix');

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { LakeEncryption, TrainingDataLake, TrainingDataLakeProps, TrainingStorageError } from '../../src';
+import { DataLocation, LakeEncryption, TrainingDataLake, TrainingDataLakeProps, TrainingStorageError } from '../../src';
 import { createDataKey } from '../../src/core/encryption';
 import { acknowledgePrefixGrants, testStack, validatedTemplate } from '../support/harness';
 
@@ -199,7 +199,7 @@ describe('TrainingDataLake locations', () => {
     const lake = new TrainingDataLake(stack, 'Lake');
     const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     lake.dataset('corpus').grantRead(reader);
-    acknowledgePrefixGrants(reader, ['datasets/corpus/*']);
+    acknowledgePrefixGrants(reader, [lake.dataset('corpus')]);
     const template = validatedTemplate(stack);
     const policy = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policy).toContain('/datasets/corpus/*');
@@ -220,7 +220,7 @@ describe('TrainingDataLake locations', () => {
     expect(lake.grantRead(admin).success).toBe(true);
     expect(lake.grantWrite(admin).success).toBe(true);
     expect(lake.grantReadWrite(admin).success).toBe(true);
-    acknowledgePrefixGrants(admin, ['*']);
+    acknowledgePrefixGrants(admin, [DataLocation.fromBucket(lake.bucket, '')]);
     const template = validatedTemplate(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -350,7 +350,7 @@ describe('TrainingDataLake adopting an existing bucket', () => {
 
     const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     lake.dataset('corpus').grantRead(reader);
-    acknowledgePrefixGrants(reader, ['data/corpus/*']);
+    acknowledgePrefixGrants(reader, [lake.dataset('corpus')]);
     const template = validatedTemplate(stack);
     template.resourceCountIs('AWS::S3::Bucket', 0);
     template.resourceCountIs('AWS::S3::BucketPolicy', 0);

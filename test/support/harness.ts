@@ -1,7 +1,9 @@
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { acknowledgeNagFinding, unacknowledgedFindings, validatedApp } from '../../examples/validators';
+import { unacknowledgedFindings, validatedApp } from '../../examples/validators';
+import { DataLocation } from '../../src';
+import { acknowledgeWildcards } from '../../src/core/acknowledge';
 
 /** A test App with the validation context flag and all three validators. */
 export function testApp(): App {
@@ -32,28 +34,8 @@ export function validatedTemplate(stack: Stack): Template {
  * wildcard is the prefix itself (`<bucket>/<prefix>*`), which is what a prefix-scoped grant is.
  *
  * @param role the grantee
- * @param objectPatterns the granted key patterns, such as `datasets/corpus/*`
+ * @param locations the granted locations
  */
-export function acknowledgePrefixGrants(role: iam.Role, objectPatterns: string[]): void {
-  const policy = role.node.findChild('DefaultPolicy').node.defaultChild as CfnElement;
-  const stack = Stack.of(role);
-  const resolved = JSON.stringify(stack.resolve((policy as iam.CfnPolicy).policyDocument));
-  for (const pattern of objectPatterns) {
-    for (const bucketRef of bucketReferences(resolved)) {
-      acknowledgeNagFinding(policy, `AwsSolutions-IAM5[Resource::${bucketRef}/${pattern}]`,
-        `Test grant scoped to the key prefix ${pattern}.`);
-    }
-  }
-}
-
-/** How cdk-nag renders the bucket ARNs in a policy: `<LogicalId.Arn>` or the literal ARN. */
-function bucketReferences(policyJson: string): string[] {
-  const refs = new Set<string>();
-  for (const m of policyJson.matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)) {
-    refs.add(`<${m[1]}.Arn>`);
-  }
-  for (const m of policyJson.matchAll(/":s3:::([a-z0-9.-]+)\//g)) {
-    refs.add(`arn:<AWS::Partition>:s3:::${m[1]}`);
-  }
-  return [...refs];
+export function acknowledgePrefixGrants(role: iam.IRole, locations: DataLocation[]): void {
+  acknowledgeWildcards(role, locations.map((l) => l.objectsArn), 'Test grant scoped to a key prefix.');
 }

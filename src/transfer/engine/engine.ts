@@ -12,7 +12,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
-import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, planParts } from './parts';
+import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
 import { backoffDelayMs, describeError, isRetryable } from './retry';
 
 /** A bucket and a key prefix (empty, or ending with `/`). */
@@ -53,6 +53,22 @@ export interface CopyOptions {
    * @default - every object under the source prefix
    */
   readonly keys?: readonly string[];
+  /**
+   * List under this prefix instead of the source prefix (it must start with the source prefix);
+   * keys still map from the source prefix to the destination prefix.
+   * @default - the source prefix
+   */
+  readonly listPrefix?: string;
+  /**
+   * Objects copied under another name: relative source key to relative destination key.
+   * @default - every object keeps its relative key
+   */
+  readonly renames?: Readonly<Record<string, string>>;
+  /**
+   * Copies only the listed objects this returns true for (the others are not counted).
+   * @default - every listed object
+   */
+  readonly include?: (key: string, sizeBytes: number) => boolean;
   /** Requests in flight at once (each object and each part is one request). @default 64 */
   readonly concurrency?: number;
   /** Objects larger than this are copied in parts (at most 5 GiB, CopyObject's limit). @default 5 GiB */
@@ -186,6 +202,14 @@ function checkPrefix(name: string, location: S3Location): void {
 export async function copyDataset(source: S3Location, destination: S3Location, options: CopyOptions): Promise<CopyResult> {
   checkPrefix('source', source);
   checkPrefix('destination', destination);
+  if (options.keys === undefined && destination.bucket === source.bucket
+    && destination.prefix !== source.prefix && destination.prefix.startsWith(source.prefix)) {
+    // The listing would find the copies and copy them again, deeper and deeper.
+    throw new Error(`destination ${destination.bucket}/${destination.prefix} is inside the source ${source.bucket}/${source.prefix}`);
+  }
+  if (options.listPrefix !== undefined && !options.listPrefix.startsWith(source.prefix)) {
+    throw new Error(`listPrefix ${JSON.stringify(options.listPrefix)} must start with the source prefix ${JSON.stringify(source.prefix)}`);
+  }
   const o = {
     ...ENGINE_DEFAULTS,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
@@ -298,8 +322,14 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
     try {
       const preferred = Math.max(o.partSizeBytes, minPart);
       const ranges = minPart < MIN_PART_SIZE_BYTES ? planWithMinimum(object.sizeBytes, preferred, minPart) : planParts(object.sizeBytes, preferred);
-      const parts: CompletedPart[] = await Promise.all(ranges.map(async (range) => {
-        const result = await request(object.key, `UploadPartCopy ${range.partNumber}`, () => dst.send(new UploadPartCopyCommand({
+      // Once a part has failed for good, no other part starts (or retries); the upload is aborted only
+      // after every part in flight has settled, since a part still running could outlive the abort.
+      let partFailure: unknown;
+      const copyPart = (range: PartRange) => () => {
+        if (partFailure !== undefined) {
+          return Promise.reject(new Error('cancelled: another part failed'));
+        }
+        return dst.send(new UploadPartCopyCommand({
           Bucket: destination.bucket,
           Key: destinationKey,
           UploadId: uploadId,
@@ -308,13 +338,24 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
           CopySourceRange: `bytes=${range.start}-${range.end}`,
           // The source must not change between parts.
           CopySourceIfMatch: sourceHead.ETag,
-        })));
-        const r = result.CopyPartResult ?? {};
-        return {
-          PartNumber: range.partNumber, ETag: r.ETag,
-          ChecksumCRC32: r.ChecksumCRC32, ChecksumCRC32C: r.ChecksumCRC32C, ChecksumCRC64NVME: r.ChecksumCRC64NVME,
-        };
+        }));
+      };
+      const settled = await Promise.allSettled(ranges.map(async (range): Promise<CompletedPart> => {
+        try {
+          const r = (await request(object.key, `UploadPartCopy ${range.partNumber}`, copyPart(range))).CopyPartResult ?? {};
+          return {
+            PartNumber: range.partNumber, ETag: r.ETag,
+            ChecksumCRC32: r.ChecksumCRC32, ChecksumCRC32C: r.ChecksumCRC32C, ChecksumCRC64NVME: r.ChecksumCRC64NVME,
+          };
+        } catch (error) {
+          partFailure ??= error;
+          throw error;
+        }
       }));
+      if (partFailure !== undefined) {
+        throw partFailure;
+      }
+      const parts = settled.map((outcome) => (outcome as PromiseFulfilledResult<CompletedPart>).value);
       await request(object.key, 'CompleteMultipartUpload', () => dst.send(new CompleteMultipartUploadCommand({
         Bucket: destination.bucket,
         Key: destinationKey,
@@ -332,11 +373,16 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   };
 
   const processObject = async (object: SourceObject) => {
-    const destinationKey = destinationKeyOf(source, destination, object.key);
+    const renamed = options.renames?.[object.key.slice(source.prefix.length)];
+    const destinationKey = renamed !== undefined ? `${destination.prefix}${renamed}` : destinationKeyOf(source, destination, object.key);
     const finish = (outcome: ObjectOutcome, multipart: boolean, reason?: string) =>
       emit({ type: 'object', key: object.key, destinationKey, sizeBytes: object.sizeBytes, outcome, multipart, reason, progress: progress() });
     const multipart = object.sizeBytes > o.multipartThresholdBytes;
     try {
+      if (object.sizeBytes < 0) {
+        // An explicit key that HeadObject did not find: a failure whatever the policy, even in a dry run.
+        throw new GaveUp(1, new Error('source object not found'));
+      }
       let sourceHead: HeadObjectCommandOutput | undefined;
       if (o.overwrite !== OverwritePolicy.ALWAYS) {
         const existing = await head(dst, destination.bucket, destinationKey);
@@ -388,9 +434,13 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const queue = new BoundedQueue<SourceObject>(o.concurrency * 4);
   const producer = (async () => {
     try {
-      for await (const object of listSource(source, options.keys, src, request, head)) {
+      const listFrom = { bucket: source.bucket, prefix: options.listPrefix ?? source.prefix };
+      for await (const object of listSource(listFrom, options.keys, src, request, head)) {
+        if (options.include && !options.include(object.key, object.sizeBytes)) {
+          continue;
+        }
         state.objectsListed++;
-        state.bytesListed += object.sizeBytes;
+        state.bytesListed += Math.max(0, object.sizeBytes);
         if (!await queue.push(object)) {
           return; // the deadline closed the queue: stop listing
         }
@@ -443,8 +493,8 @@ async function* listSource(
     for (const relative of keys) {
       const key = `${source.prefix}${relative}`;
       const found = await head(client, source.bucket, key);
-      // A missing key is still yielded so that it is reported as a failure, not silently dropped.
-      yield { key, sizeBytes: found?.ContentLength ?? -1 };
+      // A missing key is still yielded (with size -1) so that it is reported as a failure, not silently dropped.
+      yield { key, sizeBytes: found ? found.ContentLength ?? 0 : -1 };
     }
     return;
   }
@@ -464,9 +514,9 @@ async function* listSource(
 }
 
 /** planParts with a smaller minimum part size, for S3-compatible test servers. */
-function planWithMinimum(sizeBytes: number, preferred: number, minimum: number) {
+function planWithMinimum(sizeBytes: number, preferred: number, minimum: number): PartRange[] {
   const partSize = Math.max(minimum, preferred);
-  const ranges = [];
+  const ranges: PartRange[] = [];
   for (let start = 0, partNumber = 1; start < sizeBytes; start += partSize, partNumber++) {
     ranges.push({ partNumber, start, end: Math.min(start + partSize, sizeBytes) - 1 });
   }

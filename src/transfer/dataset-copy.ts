@@ -1,0 +1,463 @@
+import { ArnFormat, Aws, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { acknowledgeFinding, acknowledgeWildcards } from '../core/acknowledge';
+import { DataLocation } from '../core/data-location';
+import { createDataKey } from '../core/encryption';
+import { TrainingStorageError, renderValue } from '../core/errors';
+import { CopyHandlerFunction } from './copy-handler-function';
+import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-contract';
+import { OverwritePolicy } from './engine/engine';
+
+/** How DatasetCopy copies. */
+export enum DatasetCopyEngine {
+  /**
+   * The library's copy engine in a Lambda function: CopyObject, and UploadPartCopy above 5 GiB,
+   * with sync semantics. Continues across invocations until done (at most the total timeout).
+   */
+  LAMBDA = 'LAMBDA',
+  /**
+   * An S3 Batch Operations Copy job over a manifest generated from the source prefix, with a
+   * completion report; objects over 5 GB (beyond Batch's Copy) are copied by the Lambda engine.
+   * Batch Operations writes `<destination prefix><full source key>`.
+   */
+  BATCH_OPERATIONS = 'BATCH_OPERATIONS',
+}
+
+/** Properties of a {@link DatasetCopy}. */
+export interface DatasetCopyProps {
+  /** What to copy: a prefix (or, with `keys`, some objects under it). */
+  readonly source: DataLocation;
+
+  /** Where to copy to. A source key `<source prefix>k` is copied to `<destination prefix>k`. */
+  readonly destination: DataLocation;
+
+  /**
+   * Keys to copy, relative to the source prefix.
+   *
+   * @default - every object under the source prefix
+   */
+  readonly keys?: string[];
+
+  /**
+   * Objects copied under another name: relative source key to relative destination key.
+   * Lambda engine only.
+   *
+   * @default - every object keeps its relative key
+   */
+  readonly renames?: { [sourceKey: string]: string };
+
+  /**
+   * The copy engine.
+   *
+   * @default DatasetCopyEngine.LAMBDA
+   */
+  readonly engine?: DatasetCopyEngine;
+
+  /**
+   * With `DatasetCopyEngine.BATCH_OPERATIONS`: whether the deployment waits for the job to finish
+   * (at most `totalTimeout`), or only starts it and succeeds at once. A job that is only started
+   * keeps running after the deployment; its completion report says how it ended.
+   *
+   * @default true
+   */
+  readonly waitForBatchJob?: boolean;
+
+  /**
+   * Where Batch Operations writes its completion report (failed tasks).
+   *
+   * @default - `dataset-copy-reports/` in the destination bucket
+   */
+  readonly batchReportLocation?: DataLocation;
+
+  /**
+   * What to do with objects that already exist at the destination.
+   *
+   * @default OverwritePolicy.IF_DIFFERENT (sync: identical objects are skipped)
+   */
+  readonly overwrite?: OverwritePolicy;
+
+  /**
+   * Copy requests in flight at once (Lambda engine).
+   *
+   * @default 64
+   */
+  readonly concurrency?: number;
+
+  /**
+   * Storage class of the copies (general purpose destination buckets).
+   *
+   * @default - the destination bucket's default (S3 Standard)
+   */
+  readonly storageClass?: s3.StorageClass;
+
+  /**
+   * Encrypt the copies with SSE-KMS under this key.
+   *
+   * @default - the destination bucket's default encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How long the deployment waits for the copy. CloudFormation waits at most one hour for a
+   * custom resource, so larger copies use `DatasetCopyEngine.BATCH_OPERATIONS` with
+   * `waitForBatchJob: false`.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly totalTimeout?: Duration;
+
+  /**
+   * Time between two checks of a copy in progress. Each Lambda-engine check copies for up to
+   * 14 minutes first.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly queryInterval?: Duration;
+
+  /**
+   * How long the copy's logs (functions and waiter) are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The KMS key that encrypts the copy's log group.
+   *
+   * @default - a new key with rotation, usable by CloudWatch Logs for this account's log groups
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * Run the copy functions in this VPC (it needs a route to S3: a gateway endpoint, and for
+   * `BATCH_OPERATIONS` a route to S3 Control).
+   *
+   * @default - the functions run outside a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of `vpc` for the functions.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the functions in `vpc`.
+   *
+   * @default - a new security group with outbound access only
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/** Defaults, stated once. */
+const DEFAULTS = {
+  concurrency: 64,
+  totalTimeout: Duration.hours(1),
+  queryInterval: Duration.seconds(30),
+  reportPrefix: 'dataset-copy-reports/',
+};
+
+/**
+ * A deploy-time, server-side copy of training data between buckets: one object, some keys or a
+ * whole dataset prefix, from general purpose or directory buckets, in the same or another region.
+ *
+ * Nothing is downloaded and uploaded again: objects up to 5 GiB are copied with CopyObject, larger
+ * ones with multipart UploadPartCopy, or with an S3 Batch Operations job. Objects already at the
+ * destination with the same size and checksum are skipped, so an update that changes the source or
+ * the destination copies again as a sync. Deleting the resource (or the stack) leaves the copied
+ * data in place.
+ *
+ * CloudFormation waits at most one hour for a custom resource: a Lambda-engine copy that does not
+ * finish within `totalTimeout` fails the deployment (run it again to resume), and larger datasets
+ * use the Batch Operations engine.
+ *
+ * @example
+ * declare const lake: TrainingDataLake;
+ * declare const scratch: s3.IBucket;
+ * new DatasetCopy(this, 'CopyCorpus', {
+ *   source: lake.dataset('corpus'),
+ *   destination: DataLocation.fromBucket(scratch, 'corpus/'),
+ * });
+ */
+export class DatasetCopy extends Construct {
+  /** The role of the copy functions. */
+  public readonly role: iam.IRole;
+  /** The role S3 Batch Operations assumes. @default - none with the Lambda engine */
+  public readonly batchRole?: iam.IRole;
+  /** Where the destination data lives. */
+  public readonly destination: DataLocation;
+
+  private readonly resource: CustomResource;
+  private readonly logs: logs.LogGroup;
+  private reportLocation?: DataLocation;
+
+  public constructor(scope: Construct, id: string, props: DatasetCopyProps) {
+    super(scope, id);
+    const engine = props.engine ?? DatasetCopyEngine.LAMBDA;
+    const concurrency = props.concurrency ?? DEFAULTS.concurrency;
+    const totalTimeout = props.totalTimeout ?? DEFAULTS.totalTimeout;
+    const queryInterval = props.queryInterval ?? DEFAULTS.queryInterval;
+    this.validate(props, engine, concurrency, totalTimeout, queryInterval);
+    this.destination = props.destination;
+
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Copies ${props.source.prefix || '(whole bucket)'} to ${props.destination.prefix || '(whole bucket)'} for ${this.node.path}`,
+    });
+    this.role = role;
+    if (props.vpc) {
+      addVpcAccess(role);
+    }
+    // Read the source prefix; read (HeadObject, to skip identical objects) and write the destination prefix.
+    props.source.grantRead(role);
+    props.destination.grantReadWrite(role);
+    props.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    const properties: Partial<CopyResourceProperties> = {
+      SourceBucket: props.source.bucketName,
+      SourcePrefix: props.source.prefix,
+      DestinationBucket: props.destination.bucketName,
+      DestinationPrefix: props.destination.prefix,
+      Keys: props.keys,
+      Renames: props.renames,
+      Engine: engine,
+      Concurrency: String(concurrency),
+      Overwrite: props.overwrite ?? OverwritePolicy.IF_DIFFERENT,
+      StorageClass: props.storageClass?.value,
+      SseKmsKeyId: props.encryptionKey?.keyArn,
+      SourceRegion: props.source.bucket.env.region ?? Aws.REGION,
+      DestinationRegion: props.destination.bucket.env.region ?? Aws.REGION,
+    };
+
+    let batchProperties: Partial<CopyResourceProperties> = {};
+    if (engine === DatasetCopyEngine.BATCH_OPERATIONS) {
+      const report = this.reportLocation = props.batchReportLocation ?? DataLocation.fromBucket(props.destination.bucket, DEFAULTS.reportPrefix, {
+        encryptionKey: props.destination.encryptionKey,
+      });
+      const batchRole = this.createBatchRole(props, report);
+      this.batchRole = batchRole;
+      batchRole.grantPassRole(role);
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['s3:CreateJob', 's3:DescribeJob'],
+        resources: ['*'],
+      }));
+      batchProperties = {
+        AccountId: Aws.ACCOUNT_ID,
+        BatchRoleArn: batchRole.roleArn,
+        ReportBucketArn: report.bucket.bucketArn,
+        ReportPrefix: report.prefix.replace(/\/$/, ''),
+        WaitForBatchJob: String(props.waitForBatchJob ?? true),
+      };
+    }
+
+    this.logs = this.createLogGroup(props);
+    const handlerProps = {
+      role,
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+    };
+    const onEventHandler = new CopyHandlerFunction(this, 'OnEventHandler', {
+      ...handlerProps,
+      description: `DatasetCopy ${this.node.path}: starts the copy`,
+      environment: { COPY_HANDLER_MODE: 'onEvent' },
+      logGroup: this.logs,
+    });
+    const isCompleteHandler = new CopyHandlerFunction(this, 'IsCompleteHandler', {
+      ...handlerProps,
+      description: `DatasetCopy ${this.node.path}: copies and checks for completion`,
+      environment: { COPY_HANDLER_MODE: 'isComplete' },
+      logGroup: this.logs,
+    });
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler,
+      isCompleteHandler,
+      totalTimeout,
+      queryInterval,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      logGroup: this.logs,
+      // Roles without the AWS managed AWSLambdaBasicExecutionRole policy: logs go to this log group only.
+      frameworkOnEventRole: this.frameworkRole('FrameworkOnEventRole', props),
+      frameworkCompleteAndTimeoutRole: this.frameworkRole('FrameworkCompleteRole', props),
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: this.logs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    // X-Ray tracing on the waiter (the Provider has no property for it).
+    const waiter = provider.node.findChild('waiter-state-machine');
+    (waiter.node.findChild('Resource') as sfn.CfnStateMachine).tracingConfiguration = { enabled: true };
+    (waiter.node.findChild('Role') as iam.Role).addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      resources: ['*'],
+    }));
+
+    this.resource = new CustomResource(this, 'Resource', {
+      resourceType: COPY_RESOURCE_TYPE,
+      serviceToken: provider.serviceToken,
+      properties: { ...properties, ...batchProperties },
+    });
+    this.acknowledgeFrameworkFindings(provider, [onEventHandler, isCompleteHandler], props, this.reportLocation);
+  }
+
+  /** Objects the last deployment copied (Lambda engine; Batch Operations: objects over 5 GB). */
+  public get objectsCopied(): string {
+    return this.resource.getAttString('ObjectsCopied');
+  }
+
+  /** Objects the last deployment skipped because they were already there. */
+  public get objectsSkipped(): string {
+    return this.resource.getAttString('ObjectsSkipped');
+  }
+
+  private validate(props: DatasetCopyProps, engine: DatasetCopyEngine, concurrency: number, totalTimeout: Duration, queryInterval: Duration): void {
+    if (!Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)) {
+      throw TrainingStorageError.invalidProperty(this, 'concurrency', renderValue(concurrency), 'a whole number from 1 to 1000');
+    }
+    const seconds = totalTimeout.toSeconds();
+    if (seconds < 60 || seconds > 3600) {
+      throw TrainingStorageError.invalidProperty(this, 'totalTimeout', totalTimeout.toHumanString(),
+        '1 minute to 1 hour: CloudFormation waits at most one hour for a custom resource; copy larger datasets with '
+        + 'DatasetCopyEngine.BATCH_OPERATIONS and waitForBatchJob: false');
+    }
+    if (queryInterval.toSeconds() < 1 || queryInterval.toSeconds() >= seconds) {
+      throw TrainingStorageError.invalidProperty(this, 'queryInterval', queryInterval.toHumanString(),
+        `at least 1 second and shorter than totalTimeout (${totalTimeout.toHumanString()})`);
+    }
+    if (props.keys !== undefined && props.keys.length === 0) {
+      throw TrainingStorageError.invalidProperty(this, 'keys', '[]', 'at least one key, or no `keys` to copy the whole prefix');
+    }
+    for (const key of [...props.keys ?? [], ...Object.keys(props.renames ?? {}), ...Object.values(props.renames ?? {})]) {
+      if (!Token.isUnresolved(key) && (key === '' || key.startsWith('/') || key.endsWith('/'))) {
+        throw TrainingStorageError.invalidProperty(this, 'keys', renderValue(key),
+          'object keys relative to the prefix: not empty, not starting or ending with "/"');
+      }
+    }
+    if (engine === DatasetCopyEngine.BATCH_OPERATIONS) {
+      for (const [name, value] of [['keys', props.keys], ['renames', props.renames]] as const) {
+        if (value !== undefined) {
+          throw TrainingStorageError.invalidProperty(this, name, renderValue(JSON.stringify(value)),
+            'nothing with DatasetCopyEngine.BATCH_OPERATIONS, which copies whole prefixes under their full keys');
+        }
+      }
+    } else if (props.waitForBatchJob !== undefined || props.batchReportLocation !== undefined) {
+      throw TrainingStorageError.invalidProperty(this, props.waitForBatchJob !== undefined ? 'waitForBatchJob' : 'batchReportLocation',
+        props.waitForBatchJob !== undefined ? String(props.waitForBatchJob) : 'a location',
+        'nothing with DatasetCopyEngine.LAMBDA (Batch Operations settings)');
+    }
+  }
+
+  private createBatchRole(props: DatasetCopyProps, report: DataLocation): iam.Role {
+    const batchRole = new iam.Role(this, 'BatchRole', {
+      assumedBy: new iam.ServicePrincipal('batchoperations.s3.amazonaws.com'),
+      description: `S3 Batch Operations copy for ${this.node.path}`,
+    });
+    // Copy reads the source objects and lists the prefix (the manifest generator); writes the destination.
+    props.source.grantRead(batchRole);
+    props.destination.grantWrite(batchRole);
+    // The job reads the copied object's tags and ACL-less metadata of the source version.
+    batchRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObjectTagging', 's3:GetObjectVersionTagging'],
+      resources: [props.source.objectsArn],
+    }));
+    batchRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObjectTagging'],
+      resources: [props.destination.objectsArn],
+    }));
+    report.grantWrite(batchRole);
+    props.encryptionKey?.grant(batchRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+    return batchRole;
+  }
+
+  private createLogGroup(props: DatasetCopyProps): logs.LogGroup {
+    let key = props.logEncryptionKey;
+    if (!key) {
+      const created = createDataKey(this, 'LogsKey', `Encrypts the logs of ${this.node.path}`, RemovalPolicy.RETAIN);
+      // CloudWatch Logs encrypts this account's log groups with it (AWS docs: "Encrypt log data in CloudWatch Logs using AWS KMS").
+      const stack = Stack.of(this);
+      created.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }));
+      key = created;
+    }
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    logGroup.grantWrite(this.role);
+    return logGroup;
+  }
+
+  private frameworkRole(id: string, props: DatasetCopyProps): iam.Role {
+    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.logs.grantWrite(role);
+    if (props.vpc) {
+      addVpcAccess(role);
+    }
+    return role;
+  }
+
+  /** The findings that come with the Provider framework and with prefix-scoped grants, one by one. */
+  private acknowledgeFrameworkFindings(provider: cr.Provider, handlers: lambda.Function[], props: DatasetCopyProps, reportLocation?: DataLocation): void {
+    const frameworkFunctions = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']
+      .map((id) => provider.node.findChild(id) as lambda.Function);
+    // Granting invoke on a function covers its versions and aliases (`<arn>:*`): aws-cdk-lib's grantInvoke.
+    const invokeReason = 'The Provider framework invokes this copy function and its versions (aws-cdk-lib grantInvoke adds <arn>:*).';
+    const waiter = provider.node.findChild('waiter-state-machine');
+    const invokers: Array<[iam.IRole, lambda.Function[]]> = [
+      [frameworkFunctions[0].role!, handlers],
+      [frameworkFunctions[1].role!, handlers],
+      [waiter.node.findChild('Role') as iam.Role, frameworkFunctions.slice(1)],
+    ];
+    for (const [role, functions] of invokers) {
+      acknowledgeWildcards(role, functions.map((f) => `${f.functionArn}:*`), invokeReason);
+    }
+    acknowledgeWildcards(waiter.node.findChild('Role') as iam.Role, ['*'],
+      'X-Ray trace segments and CloudWatch Logs log deliveries have no resource-level permissions.');
+    // The copy's own grants are scoped to the source and destination prefixes.
+    const prefixes = [props.source, props.destination, ...(reportLocation ? [reportLocation] : [])];
+    acknowledgeWildcards(this.role, prefixes.map((l) => l.objectsArn), 'Copies every object under the source prefix into the destination prefix, and nothing else.');
+    if (this.batchRole) {
+      acknowledgeWildcards(this.batchRole, prefixes.map((l) => l.objectsArn), 'Batch Operations copies every object under the source prefix into the destination prefix and writes its report, nothing else.');
+      acknowledgeWildcards(this.role, ['*'], 'S3 Control CreateJob and DescribeJob: CreateJob has no resource-level permissions, and the job ID is not known before.');
+    }
+    if (props.vpc) {
+      acknowledgeWildcards(this.role, ['*'], 'Lambda functions in a VPC manage their network interfaces; EC2 offers no resource-level scope for these actions.');
+    } else {
+      for (const fn of [...handlers, ...frameworkFunctions]) {
+        acknowledgeFinding(fn.node.defaultChild!, 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+          'Runs outside a VPC unless `vpc` is given: it only calls S3 (and S3 Control) over TLS with IAM authentication.');
+      }
+    }
+  }
+}
+
+
+/** What a function in a VPC needs to manage its network interfaces (no resource-level scoping exists). */
+function addVpcAccess(role: iam.Role): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    resources: ['*'],
+  }));
+}

@@ -1,0 +1,271 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DataLocation, DatasetCopy, DatasetCopyEngine, DatasetCopyProps, OverwritePolicy, TrainingDataLake, TrainingStorageError } from '../../src';
+import { testStack, validatedTemplate } from '../support/harness';
+
+interface Setup {
+  readonly stack: Stack;
+  readonly lake: TrainingDataLake;
+  readonly cache: TrainingDataLake;
+}
+
+function setup(): Setup {
+  const stack = testStack();
+  const lake = new TrainingDataLake(stack, 'Lake');
+  const cache = new TrainingDataLake(stack, 'Cache', { serverAccessLogsBucket: lake.serverAccessLogsBucket, serverAccessLogsPrefix: 'cache/' });
+  return { stack, lake, cache };
+}
+
+function copyTemplate(props: (s: Setup) => Partial<DatasetCopyProps> = () => ({})): { template: Template; copy: DatasetCopy; s: Setup } {
+  const s = setup();
+  const copy = new DatasetCopy(s.stack, 'Copy', { source: s.lake.dataset('corpus'), destination: s.cache.dataset('corpus'), ...props(s) });
+  return { template: validatedTemplate(s.stack), copy, s };
+}
+
+function handlerPolicy(template: Template): string {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CopyHandlerRole') }] } });
+  expect(Object.keys(policies)).toHaveLength(1);
+  return JSON.stringify(Object.values(policies)[0].Properties.PolicyDocument);
+}
+
+describe('DatasetCopy with the default (Lambda) engine', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = copyTemplate().template;
+  });
+
+  test('a custom resource carries source, destination and the documented defaults', () => {
+    template.hasResourceProperties('Custom::DatasetCopy', {
+      SourceBucket: { Ref: Match.stringLikeRegexp('^LakeBucket') },
+      SourcePrefix: 'datasets/corpus/',
+      DestinationBucket: { Ref: Match.stringLikeRegexp('^CacheBucket') },
+      DestinationPrefix: 'datasets/corpus/',
+      Engine: 'LAMBDA',
+      Concurrency: '64',
+      Overwrite: 'IF_DIFFERENT',
+      SourceRegion: { Ref: 'AWS::Region' },
+      DestinationRegion: { Ref: 'AWS::Region' },
+      Keys: Match.absent(),
+      StorageClass: Match.absent(),
+      SseKmsKeyId: Match.absent(),
+      WaitForBatchJob: Match.absent(),
+    });
+  });
+
+  test('the copied data stays when the resource is deleted: no deletion policy deletes objects, the handler skips Delete', () => {
+    const resource = Object.values(template.findResources('Custom::DatasetCopy'))[0];
+    expect(resource.DeletionPolicy).toBe('Delete'); // the resource record only; see copy-resource.test.ts for the handler
+  });
+
+  test('two functions from the prebuilt bundle, on a Node.js 22+ runtime, 15 minutes, 1 GiB', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { COPY_HANDLER_MODE: Match.anyValue() } } } });
+    expect(Object.values(functions).map((f) => f.Properties.Environment.Variables.COPY_HANDLER_MODE).sort()).toEqual(['isComplete', 'onEvent']);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toEqual(expect.objectContaining({ Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 900, MemorySize: 1024 }));
+      expect(Number(/nodejs(\d+)/.exec(fn.Properties.Runtime)![1])).toBeGreaterThanOrEqual(22);
+    }
+  });
+
+  test('the Provider waits at most 1 hour, checking every 30 seconds', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    expect(definition).toContain('\\"IntervalSeconds\\":30,\\"MaxAttempts\\":120');
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine.Properties.LoggingConfiguration).toEqual(expect.objectContaining({ Level: 'ALL' }));
+  });
+
+  test('reads the source prefix and reads and writes the destination prefix, and nothing else', () => {
+    const policy = handlerPolicy(template);
+    expect(policy).toContain('/datasets/corpus/*');
+    expect(policy).not.toContain('checkpoints');
+    const document = JSON.parse(policy);
+    const statements: any[] = document.Statement;
+    const sourceObjects = statements.filter((st) => JSON.stringify(st.Resource).includes('LakeBucket') && JSON.stringify(st.Resource).includes('/datasets/corpus/*'));
+    expect(sourceObjects.flatMap((st) => [st.Action].flat())).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes']);
+    const destinationObjects = statements.filter((st) => JSON.stringify(st.Resource).includes('CacheBucket') && JSON.stringify(st.Resource).includes('/datasets/corpus/*'));
+    expect(destinationObjects.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      's3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectVersion', 's3:ListMultipartUploadParts', 's3:PutObject',
+    ]);
+    const listing = statements.filter((st) => st.Action === 's3:ListBucket');
+    expect(listing.map((st) => st.Condition)).toEqual([
+      { StringLike: { 's3:prefix': ['datasets/corpus/*'] } },
+      { StringLike: { 's3:prefix': ['datasets/corpus/*'] } },
+    ]);
+  });
+
+  test('uses the source key to decrypt and the destination key to encrypt', () => {
+    const statements: any[] = JSON.parse(handlerPolicy(template)).Statement;
+    const kms = statements.filter((st) => JSON.stringify(st.Action).includes('kms:'));
+    expect(kms).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LakeKey/), 'Arn'] } }),
+      expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CacheKey/), 'Arn'] } }),
+    ]));
+  });
+
+  test('logs to one KMS-encrypted log group kept for a year, retained', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CopyLogsKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchLogs' })]) },
+    });
+  });
+
+  test('framework functions use roles without AWS managed policies', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('exposes the copy statistics as attributes', () => {
+    const { copy, s } = copyTemplate();
+    expect(s.stack.resolve(copy.objectsCopied)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Copy/), 'ObjectsCopied'] });
+    expect(s.stack.resolve(copy.objectsSkipped)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Copy/), 'ObjectsSkipped'] });
+  });
+});
+
+describe('DatasetCopy options', () => {
+  test('keys, renames, overwrite, concurrency, storage class and SSE-KMS key are passed to the handler', () => {
+    const { template } = copyTemplate((s) => ({
+      keys: ['a.txt', 'b/c.bin'],
+      renames: { 'a.txt': 'a-copied.txt' },
+      overwrite: OverwritePolicy.ALWAYS,
+      concurrency: 16,
+      storageClass: s3.StorageClass.INTELLIGENT_TIERING,
+      encryptionKey: s.cache.encryptionKey,
+    }));
+    template.hasResourceProperties('Custom::DatasetCopy', {
+      Keys: ['a.txt', 'b/c.bin'],
+      Renames: { 'a.txt': 'a-copied.txt' },
+      Overwrite: 'ALWAYS',
+      Concurrency: '16',
+      StorageClass: 'INTELLIGENT_TIERING',
+      SseKmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheKey'), 'Arn'] },
+    });
+  });
+
+  test('totalTimeout and queryInterval shape the waiter', () => {
+    const { template } = copyTemplate(() => ({ totalTimeout: Duration.minutes(20), queryInterval: Duration.minutes(1) }));
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('\\"IntervalSeconds\\":60,\\"MaxAttempts\\":20');
+  });
+
+  test('in a VPC: every function gets the VPC configuration', () => {
+    const { template } = copyTemplate((s) => ({ vpc: privateVpc(s.stack) }));
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      expect(fn.Properties.VpcConfig).toEqual({ SubnetIds: expect.arrayContaining([{ Ref: expect.stringMatching(/^Vpcprivate/) }]), SecurityGroupIds: [expect.anything()] });
+    }
+  });
+
+  test('log retention and log key can be given', () => {
+    const s = setup();
+    new DatasetCopy(s.stack, 'Copy', {
+      source: s.lake.dataset('corpus'), destination: s.cache.dataset('corpus'),
+      logRetention: 731, logEncryptionKey: s.lake.encryptionKey,
+    });
+    const template = Template.fromStack(s.stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeKey'), 'Arn'] } });
+    expect(Object.keys(template.findResources('AWS::KMS::Key'))).toHaveLength(2);
+  });
+});
+
+describe('DatasetCopy with S3 Batch Operations', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = copyTemplate(() => ({ engine: DatasetCopyEngine.BATCH_OPERATIONS })).template;
+  });
+
+  test('passes the job settings: account, role, report location, wait', () => {
+    template.hasResourceProperties('Custom::DatasetCopy', {
+      Engine: 'BATCH_OPERATIONS',
+      AccountId: { Ref: 'AWS::AccountId' },
+      BatchRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CopyBatchRole'), 'Arn'] },
+      ReportBucketArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheBucket'), 'Arn'] },
+      ReportPrefix: 'dataset-copy-reports',
+      WaitForBatchJob: 'true',
+    });
+  });
+
+  test('the job role is assumed by S3 Batch Operations and scoped to the prefixes and the report', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'batchoperations.s3.amazonaws.com' } })] },
+    });
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CopyBatchRole') }] } });
+    const policy = JSON.stringify(Object.values(policies)[0].Properties.PolicyDocument);
+    expect(policy).toContain('/datasets/corpus/*');
+    expect(policy).toContain('/dataset-copy-reports/*');
+    expect(policy).not.toContain('checkpoints');
+  });
+
+  test('the handler may create and describe jobs and pass the job role only', () => {
+    const statements: any[] = JSON.parse(handlerPolicy(template)).Statement;
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: ['s3:CreateJob', 's3:DescribeJob'], Resource: '*' }),
+      expect.objectContaining({ Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CopyBatchRole/), 'Arn'] } }),
+    ]));
+  });
+
+  test('waitForBatchJob false only starts the job; the report location can be given', () => {
+    const { template: t } = copyTemplate((s) => ({
+      engine: DatasetCopyEngine.BATCH_OPERATIONS,
+      waitForBatchJob: false,
+      batchReportLocation: DataLocation.fromBucket(s.lake.bucket, 'reports/copies'),
+    }));
+    t.hasResourceProperties('Custom::DatasetCopy', {
+      WaitForBatchJob: 'false',
+      ReportBucketArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeBucket'), 'Arn'] },
+      ReportPrefix: 'reports/copies',
+    });
+  });
+});
+
+describe('DatasetCopy validation', () => {
+  const cases: Array<[string, (s: Setup) => Partial<DatasetCopyProps>, string]> = [
+    ['a concurrency of 0', () => ({ concurrency: 0 }), '[Test/Copy] concurrency: received 0; allowed: a whole number from 1 to 1000'],
+    ['a concurrency over 1000', () => ({ concurrency: 1001 }), '[Test/Copy] concurrency: received 1001; allowed: a whole number from 1 to 1000'],
+    ['a fractional concurrency', () => ({ concurrency: 2.5 }), '[Test/Copy] concurrency: received 2.5; allowed: a whole number from 1 to 1000'],
+    ['a total timeout over the CloudFormation hour', () => ({ totalTimeout: Duration.minutes(61) }),
+      '[Test/Copy] totalTimeout: received 1 hour 1 minute; allowed: 1 minute to 1 hour: CloudFormation waits at most one hour for a custom resource'],
+    ['a total timeout under a minute', () => ({ totalTimeout: Duration.seconds(30) }), '[Test/Copy] totalTimeout: received 30 seconds; allowed: 1 minute to 1 hour'],
+    ['a query interval as long as the timeout', () => ({ totalTimeout: Duration.minutes(5), queryInterval: Duration.minutes(5) }),
+      '[Test/Copy] queryInterval: received 5 minutes; allowed: at least 1 second and shorter than totalTimeout (5 minutes)'],
+    ['an empty key list', () => ({ keys: [] }), '[Test/Copy] keys: received []; allowed: at least one key, or no `keys` to copy the whole prefix'],
+    ['a key ending with /', () => ({ keys: ['dir/'] }), '[Test/Copy] keys: received "dir/"; allowed: object keys relative to the prefix'],
+    ['a rename to an absolute key', () => ({ renames: { a: '/b' } }), '[Test/Copy] keys: received "/b"; allowed: object keys relative to the prefix'],
+    ['keys with Batch Operations', () => ({ engine: DatasetCopyEngine.BATCH_OPERATIONS, keys: ['a'] }),
+      '[Test/Copy] keys: received "[\\"a\\"]"; allowed: nothing with DatasetCopyEngine.BATCH_OPERATIONS'],
+    ['renames with Batch Operations', () => ({ engine: DatasetCopyEngine.BATCH_OPERATIONS, renames: { a: 'b' } }),
+      '[Test/Copy] renames: received "{\\"a\\":\\"b\\"}"; allowed: nothing with DatasetCopyEngine.BATCH_OPERATIONS'],
+    ['waitForBatchJob with the Lambda engine', () => ({ waitForBatchJob: false }),
+      '[Test/Copy] waitForBatchJob: received false; allowed: nothing with DatasetCopyEngine.LAMBDA'],
+    ['a report location with the Lambda engine', (s) => ({ batchReportLocation: s.lake.checkpoints }),
+      '[Test/Copy] batchReportLocation: received a location; allowed: nothing with DatasetCopyEngine.LAMBDA'],
+  ];
+  test.each(cases)('rejects %s', (_name, props, message) => {
+    const create = () => {
+      const s = setup();
+      return new DatasetCopy(s.stack, 'Copy', { source: s.lake.dataset('corpus'), destination: s.cache.dataset('corpus'), ...props(s) });
+    };
+    expect(create).toThrow(TrainingStorageError);
+    expect(create).toThrow(message);
+  });
+});
+
+function privateVpc(stack: Stack): ec2.Vpc {
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+  });
+  const lake = stack.node.findChild('Lake') as TrainingDataLake;
+  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toS3(lake.serverAccessLogsBucket, 'vpc-flow-logs/') });
+  return vpc;
+}
