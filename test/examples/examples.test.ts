@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildExamples } from '../../examples/all';
+import { SEED } from '../../examples/seed-object-copy-stack';
 import { validatedTemplate, testApp } from '../support/harness';
 
 function exampleStacks(): Stack[] {
@@ -12,7 +13,7 @@ describe('example stacks', () => {
   const stacks = exampleStacks();
 
   test('the examples app holds the data lake example, environment-agnostic', () => {
-    expect(stacks.map((s) => s.stackName)).toEqual(expect.arrayContaining(['TrainingDataLakeExample']));
+    expect(stacks.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample']);
     for (const stack of stacks) {
       expect(stack.environment).toBe('aws://unknown-account/unknown-region');
     }
@@ -21,6 +22,57 @@ describe('example stacks', () => {
   test.each(stacks.map((s) => [s.stackName, s] as const))('%s passes the three validators and matches its snapshot', (_name, stack) => {
     const template = validatedTemplate(stack);
     expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('the seed example: two private buckets, the sample object, its server-side copy and both URLs', () => {
+    const stack = stacks.find((s) => s.stackName === 'SeedObjectCopyExample')!;
+    const template = validatedTemplate(stack);
+    const buckets = template.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.anyValue() } });
+    expect(Object.keys(buckets).sort()).toEqual([expect.stringMatching(/^DestinationBucket[0-9A-F]{8}$/), expect.stringMatching(/^SourceBucket[0-9A-F]{8}$/)]);
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    }
+    // The sample object: a BucketDeployment of one file with the seed's content into the source bucket.
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: { Ref: Match.stringLikeRegexp('^SourceBucket[0-9A-F]{8}$') },
+      Prune: false,
+    });
+    const deployment = stack.node.findChild('SourceBucketObject') as any;
+    expect(deployment).toBeDefined();
+    expect(SEED).toEqual({ sourceKey: 'llm-training-data.txt', content: 'Sample training data content', destinationKey: 'llm-training-data-copied.txt' });
+    // The copy: that key, renamed, from the source bucket root to the destination bucket root, after the upload.
+    template.hasResource('Custom::DatasetCopy', {
+      Properties: {
+        SourceBucket: { Ref: Match.stringLikeRegexp('^SourceBucket[0-9A-F]{8}$') },
+        SourcePrefix: '',
+        DestinationBucket: { Ref: Match.stringLikeRegexp('^DestinationBucket[0-9A-F]{8}$') },
+        DestinationPrefix: '',
+        Keys: ['llm-training-data.txt'],
+        Renames: { 'llm-training-data.txt': 'llm-training-data-copied.txt' },
+      },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^SourceBucketObjectCustomResource')]),
+    });
+    template.hasOutput('sourcedataurl', {
+      Value: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^SourceBucket[0-9A-F]{8}$') }, '/llm-training-data.txt']] },
+    });
+    template.hasOutput('destinationdataurl', {
+      Value: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^DestinationBucket[0-9A-F]{8}$') }, '/llm-training-data-copied.txt']] },
+    });
+  });
+
+  test('the dataset copy example copies datasets/corpus/ with the Lambda engine and datasets/images/ with Batch Operations', () => {
+    const stack = stacks.find((s) => s.stackName === 'DatasetCopyExample')!;
+    const template = validatedTemplate(stack);
+    template.hasResourceProperties('Custom::DatasetCopy', {
+      SourcePrefix: 'datasets/corpus/', DestinationPrefix: 'datasets/corpus/', Engine: 'LAMBDA',
+      SourceBucket: { Ref: Match.stringLikeRegexp('^LakeBucket') }, DestinationBucket: { Ref: Match.stringLikeRegexp('^StagingBucket') },
+    });
+    template.hasResourceProperties('Custom::DatasetCopy', {
+      SourcePrefix: 'datasets/images/', DestinationPrefix: 'datasets/', Engine: 'BATCH_OPERATIONS', WaitForBatchJob: 'false',
+    });
   });
 
   test('the data lake example outputs the bucket name and the s3:// URIs', () => {
