@@ -134,6 +134,7 @@ async function runEngine(event: CopyEvent, deps: HandlerDeps, run: RunOptions): 
       storageClass: p.StorageClass,
       sseKmsKeyId: p.SseKmsKeyId,
       deadline: now() + budgetMs,
+      now,
       onEvent: (e) => {
         if (e.type === 'object' && e.outcome === 'failed') {
           deps.log(`failed: ${e.key}: ${e.reason}`);
