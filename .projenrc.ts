@@ -106,7 +106,8 @@ project.compileTask.reset('jsii --fail-on-warnings');
 // The example app: `npx cdk synth` synthesizes every example stack under the three validators.
 new JsonFile(project, 'cdk.json', {
   obj: {
-    app: 'npx ts-node --prefer-ts-exts examples/app.ts',
+    // The handlers are bundled first (they are build outputs, not committed).
+    app: 'npx projen bundle && npx ts-node --prefer-ts-exts examples/app.ts',
     output: 'cdk.out',
     context: {
       // Findings from the CloudFormation Validate built into aws-cdk-lib fail synthesis.
