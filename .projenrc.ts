@@ -99,6 +99,13 @@ project.addBins({ 'cdk-training-storage': cliBundle.outfile });
 // The tests synthesize stacks that reference the bundled handlers: bundle before jest runs.
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
+// The engine, the handler and the command line import the AWS SDK, which is bundled into them at
+// build time (never a runtime dependency of the library): lint them accordingly.
+project.eslint?.addOverride({
+  files: ['src/transfer/engine/**', 'src/transfer/handler/**', 'src/**/*.lambda.ts', 'src/cli/**'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
+
 // Reserved words in any target language fail the build (projen only silences them by default).
 project.compileTask.reset('jsii --fail-on-warnings');
 

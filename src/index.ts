@@ -2,4 +2,4 @@ export * from './core/errors';
 export * from './core/data-location';
 export * from './data-lake/training-data-lake';
 export * from './transfer/dataset-copy';
-export { OverwritePolicy } from './transfer/engine/engine';
+export * from './transfer/overwrite-policy';

@@ -19,9 +19,16 @@ export function parseS3Uri(uri: string): S3Uri {
 }
 
 const UNITS: Record<string, number> = {
-  '': 1, 'b': 1,
-  'kb': 1e3, 'mb': 1e6, 'gb': 1e9, 'tb': 1e12,
-  'kib': 2 ** 10, 'mib': 2 ** 20, 'gib': 2 ** 30, 'tib': 2 ** 40,
+  '': 1,
+  'b': 1,
+  'kb': 1e3,
+  'mb': 1e6,
+  'gb': 1e9,
+  'tb': 1e12,
+  'kib': 2 ** 10,
+  'mib': 2 ** 20,
+  'gib': 2 ** 30,
+  'tib': 2 ** 40,
 };
 
 /** Parses a byte size such as `8MiB`, `5GiB`, `100MB` or `1048576`. */

@@ -3,9 +3,9 @@
  * The same bundle serves the Provider framework's onEvent and isComplete calls: the environment
  * variable COPY_HANDLER_MODE says which.
  */
-import type { Context } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { Context } from 'aws-lambda';
 import { createS3Client } from './engine/clients';
 import { CopyEvent, HandlerDeps, IsCompleteResponse, OnEventResponse, isComplete, onEvent } from './handler/copy-resource';
 

@@ -8,13 +8,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-contract';
+import { CopyHandlerFunction } from './copy-handler-function';
+import { OverwritePolicy } from './overwrite-policy';
 import { acknowledgeFinding, acknowledgeWildcards } from '../core/acknowledge';
 import { DataLocation } from '../core/data-location';
 import { createDataKey } from '../core/encryption';
 import { TrainingStorageError, renderValue } from '../core/errors';
-import { CopyHandlerFunction } from './copy-handler-function';
-import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-contract';
-import { OverwritePolicy } from './engine/engine';
 
 /** How DatasetCopy copies. */
 export enum DatasetCopyEngine {
@@ -418,7 +418,8 @@ export class DatasetCopy extends Construct {
   }
 
   /** The findings that come with the Provider framework and with prefix-scoped grants, one by one. */
-  private acknowledgeFrameworkFindings(provider: cr.Provider, handlers: lambda.Function[], props: DatasetCopyProps, reportLocation?: DataLocation): void {
+  private acknowledgeFrameworkFindings(provider: cr.Provider, handlers: lambda.Function[], props: DatasetCopyProps,
+    reportLocation?: DataLocation): void {
     const frameworkFunctions = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']
       .map((id) => provider.node.findChild(id) as lambda.Function);
     // Granting invoke on a function covers its versions and aliases (`<arn>:*`): aws-cdk-lib's grantInvoke.

@@ -67,8 +67,11 @@ describe('example stacks', () => {
     const stack = stacks.find((s) => s.stackName === 'DatasetCopyExample')!;
     const template = validatedTemplate(stack);
     template.hasResourceProperties('Custom::DatasetCopy', {
-      SourcePrefix: 'datasets/corpus/', DestinationPrefix: 'datasets/corpus/', Engine: 'LAMBDA',
-      SourceBucket: { Ref: Match.stringLikeRegexp('^LakeBucket') }, DestinationBucket: { Ref: Match.stringLikeRegexp('^StagingBucket') },
+      SourcePrefix: 'datasets/corpus/',
+      DestinationPrefix: 'datasets/corpus/',
+      Engine: 'LAMBDA',
+      SourceBucket: { Ref: Match.stringLikeRegexp('^LakeBucket') },
+      DestinationBucket: { Ref: Match.stringLikeRegexp('^StagingBucket') },
     });
     template.hasResourceProperties('Custom::DatasetCopy', {
       SourcePrefix: 'datasets/images/', DestinationPrefix: 'datasets/', Engine: 'BATCH_OPERATIONS', WaitForBatchJob: 'false',

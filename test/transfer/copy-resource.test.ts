@@ -1,14 +1,19 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { CreateJobCommand, CreateJobCommandInput, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { FakeS3, GIB } from './engine/fake-s3';
 import { CopyResourceProperties } from '../../src/transfer/copy-contract';
 import { CopyEvent, HandlerDeps, SAFETY_MARGIN_MS, isComplete, onEvent } from '../../src/transfer/handler/copy-resource';
-import { FakeS3, GIB } from './engine/fake-s3';
 
 const LAMBDA_PROPS: CopyResourceProperties = {
-  SourceBucket: 'lake', SourcePrefix: 'datasets/corpus/',
-  DestinationBucket: 'cache', DestinationPrefix: 'corpus/',
-  Engine: 'LAMBDA', Concurrency: '8', Overwrite: 'IF_DIFFERENT',
-  SourceRegion: 'us-east-1', DestinationRegion: 'us-east-1',
+  SourceBucket: 'lake',
+  SourcePrefix: 'datasets/corpus/',
+  DestinationBucket: 'cache',
+  DestinationPrefix: 'corpus/',
+  Engine: 'LAMBDA',
+  Concurrency: '8',
+  Overwrite: 'IF_DIFFERENT',
+  SourceRegion: 'us-east-1',
+  DestinationRegion: 'us-east-1',
 };
 
 const BATCH_PROPS: CopyResourceProperties = {
@@ -23,8 +28,12 @@ const BATCH_PROPS: CopyResourceProperties = {
 
 function event(requestType: CopyEvent['RequestType'], properties: CopyResourceProperties, extra: Partial<CopyEvent> = {}): CopyEvent {
   return {
-    RequestType: requestType, RequestId: 'request-1', LogicalResourceId: 'Copy', StackId: 'stack',
-    ResourceProperties: properties, ...extra,
+    RequestType: requestType,
+    RequestId: 'request-1',
+    LogicalResourceId: 'Copy',
+    StackId: 'stack',
+    ResourceProperties: properties,
+    ...extra,
   };
 }
 
@@ -97,8 +106,13 @@ describe('DatasetCopy handler: Lambda engine', () => {
     fake.createBucket('destination');
     fake.put('source', 'llm-training-data.txt', 'Sample training data content');
     const props: CopyResourceProperties = {
-      ...LAMBDA_PROPS, SourceBucket: 'source', SourcePrefix: '', DestinationBucket: 'destination', DestinationPrefix: '',
-      Keys: ['llm-training-data.txt'], Renames: { 'llm-training-data.txt': 'llm-training-data-copied.txt' },
+      ...LAMBDA_PROPS,
+      SourceBucket: 'source',
+      SourcePrefix: '',
+      DestinationBucket: 'destination',
+      DestinationPrefix: '',
+      Keys: ['llm-training-data.txt'],
+      Renames: { 'llm-training-data.txt': 'llm-training-data-copied.txt' },
     };
     const response = await isComplete(event('Create', props), deps(fake));
     expect(response.IsComplete).toBe(true);

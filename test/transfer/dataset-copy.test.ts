@@ -167,8 +167,10 @@ describe('DatasetCopy options', () => {
   test('log retention and log key can be given', () => {
     const s = setup();
     new DatasetCopy(s.stack, 'Copy', {
-      source: s.lake.dataset('corpus'), destination: s.cache.dataset('corpus'),
-      logRetention: 731, logEncryptionKey: s.lake.encryptionKey,
+      source: s.lake.dataset('corpus'),
+      destination: s.cache.dataset('corpus'),
+      logRetention: 731,
+      logEncryptionKey: s.lake.encryptionKey,
     });
     const template = Template.fromStack(s.stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeKey'), 'Arn'] } });

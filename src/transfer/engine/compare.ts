@@ -24,7 +24,11 @@ export interface ObjectFingerprint {
 /** The fingerprint of a HeadObject (or GetObjectAttributes) answer. */
 export function fingerprintOf(head: {
   ContentLength?: number;
-  ChecksumCRC64NVME?: string; ChecksumCRC32C?: string; ChecksumCRC32?: string; ChecksumSHA256?: string; ChecksumSHA1?: string;
+  ChecksumCRC64NVME?: string;
+  ChecksumCRC32C?: string;
+  ChecksumCRC32?: string;
+  ChecksumSHA256?: string;
+  ChecksumSHA1?: string;
   ChecksumType?: string;
 }): ObjectFingerprint {
   const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};

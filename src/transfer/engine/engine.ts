@@ -11,6 +11,7 @@ import {
   S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { OverwritePolicy } from '../overwrite-policy';
 import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
 import { backoffDelayMs, describeError, isRetryable } from './retry';
@@ -21,15 +22,7 @@ export interface S3Location {
   readonly prefix: string;
 }
 
-/** What to do with an object that already exists at the destination. */
-export enum OverwritePolicy {
-  /** Skip it when size and checksum match the source; copy it otherwise (sync). */
-  IF_DIFFERENT = 'IF_DIFFERENT',
-  /** Always copy. */
-  ALWAYS = 'ALWAYS',
-  /** Never replace an existing object, whatever its content. */
-  NEVER = 'NEVER',
-}
+export { OverwritePolicy };
 
 /** Defaults, chosen from the benchmark (see README, Performance). */
 export const ENGINE_DEFAULTS = {
@@ -130,8 +123,16 @@ export type ObjectOutcome = 'copied' | 'skipped' | 'failed' | 'would-copy';
 
 /** A structured progress event; each caller renders it its own way. */
 export type CopyEvent =
-  | { readonly type: 'object'; readonly key: string; readonly destinationKey: string; readonly sizeBytes: number;
-    readonly outcome: ObjectOutcome; readonly multipart: boolean; readonly reason?: string; readonly progress: CopyProgress }
+  | {
+    readonly type: 'object';
+    readonly key: string;
+    readonly destinationKey: string;
+    readonly sizeBytes: number;
+    readonly outcome: ObjectOutcome;
+    readonly multipart: boolean;
+    readonly reason?: string;
+    readonly progress: CopyProgress;
+  }
   | { readonly type: 'retry'; readonly key: string; readonly operation: string; readonly attempt: number; readonly delayMs: number; readonly error: string }
   | { readonly type: 'listed'; readonly progress: CopyProgress }
   | { readonly type: 'done'; readonly result: CopyResult };
@@ -145,7 +146,10 @@ export interface CopyFailure {
 
 /** The outcome of a run. */
 export interface CopyResult {
-  /** True when every object was copied or skipped, none failed and no deadline stopped the run. */
+  /**
+   * True when every listed object was copied or skipped (a dry run: decided), none failed, and no
+   * deadline stopped the run.
+   */
   readonly complete: boolean;
   /** True when the deadline stopped the run before every object was done. */
   readonly stoppedEarly: boolean;
@@ -202,13 +206,15 @@ function checkPrefix(name: string, location: S3Location): void {
 export async function copyDataset(source: S3Location, destination: S3Location, options: CopyOptions): Promise<CopyResult> {
   checkPrefix('source', source);
   checkPrefix('destination', destination);
-  if (options.keys === undefined && destination.bucket === source.bucket
-    && destination.prefix !== source.prefix && destination.prefix.startsWith(source.prefix)) {
-    // The listing would find the copies and copy them again, deeper and deeper.
-    throw new Error(`destination ${destination.bucket}/${destination.prefix} is inside the source ${source.bucket}/${source.prefix}`);
-  }
   if (options.listPrefix !== undefined && !options.listPrefix.startsWith(source.prefix)) {
     throw new Error(`listPrefix ${JSON.stringify(options.listPrefix)} must start with the source prefix ${JSON.stringify(source.prefix)}`);
+  }
+  const listed = options.listPrefix ?? source.prefix;
+  // Where the copies of the listed objects land: every destination key starts with this.
+  const copiesUnder = destination.prefix + listed.slice(source.prefix.length);
+  if (options.keys === undefined && destination.bucket === source.bucket && copiesUnder !== listed && copiesUnder.startsWith(listed)) {
+    // The listing would find the copies and copy them again, deeper and deeper.
+    throw new Error(`destination ${destination.bucket}/${copiesUnder} is inside the source ${source.bucket}/${listed}: the copies would be copied again`);
   }
   const o = {
     ...ENGINE_DEFAULTS,
@@ -230,9 +236,16 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const limiter = new Limiter(o.concurrency);
 
   const state = {
-    objectsListed: 0, bytesListed: 0, listingComplete: false,
-    objectsCopied: 0, objectsSkipped: 0, objectsToCopy: 0, bytesCopied: 0, bytesSkipped: 0,
-    failures: [] as CopyFailure[], stoppedEarly: false,
+    objectsListed: 0,
+    bytesListed: 0,
+    listingComplete: false,
+    objectsCopied: 0,
+    objectsSkipped: 0,
+    objectsToCopy: 0,
+    bytesCopied: 0,
+    bytesSkipped: 0,
+    failures: [] as CopyFailure[],
+    stoppedEarly: false,
   };
 
   const progress = (): CopyProgress => {
@@ -249,9 +262,19 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         : objectsPerSecond > 0 ? (objectsLeft * 1000) / objectsPerSecond : undefined;
     }
     return {
-      objectsListed: state.objectsListed, bytesListed: state.bytesListed, listingComplete: state.listingComplete,
-      objectsDone, objectsCopied: state.objectsCopied, objectsSkipped: state.objectsSkipped, objectsFailed: state.failures.length,
-      bytesDone, bytesCopied: state.bytesCopied, elapsedMs, bytesPerSecond, objectsPerSecond, etaMs,
+      objectsListed: state.objectsListed,
+      bytesListed: state.bytesListed,
+      listingComplete: state.listingComplete,
+      objectsDone,
+      objectsCopied: state.objectsCopied,
+      objectsSkipped: state.objectsSkipped,
+      objectsFailed: state.failures.length,
+      bytesDone,
+      bytesCopied: state.bytesCopied,
+      elapsedMs,
+      bytesPerSecond,
+      objectsPerSecond,
+      etaMs,
     };
   };
   const emit = (event: CopyEvent) => o.onEvent?.(event);
@@ -344,8 +367,11 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         try {
           const r = (await request(object.key, `UploadPartCopy ${range.partNumber}`, copyPart(range))).CopyPartResult ?? {};
           return {
-            PartNumber: range.partNumber, ETag: r.ETag,
-            ChecksumCRC32: r.ChecksumCRC32, ChecksumCRC32C: r.ChecksumCRC32C, ChecksumCRC64NVME: r.ChecksumCRC64NVME,
+            PartNumber: range.partNumber,
+            ETag: r.ETag,
+            ChecksumCRC32: r.ChecksumCRC32,
+            ChecksumCRC32C: r.ChecksumCRC32C,
+            ChecksumCRC64NVME: r.ChecksumCRC64NVME,
           };
         } catch (error) {
           partFailure ??= error;
@@ -373,7 +399,9 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   };
 
   const processObject = async (object: SourceObject) => {
-    const renamed = options.renames?.[object.key.slice(source.prefix.length)];
+    const relativeKey = object.key.slice(source.prefix.length);
+    // Own properties only: a key named `constructor` or `toString` is not a rename.
+    const renamed = options.renames && Object.prototype.hasOwnProperty.call(options.renames, relativeKey) ? options.renames[relativeKey] : undefined;
     const destinationKey = renamed !== undefined ? `${destination.prefix}${renamed}` : destinationKeyOf(source, destination, object.key);
     const finish = (outcome: ObjectOutcome, multipart: boolean, reason?: string) =>
       emit({ type: 'object', key: object.key, destinationKey, sizeBytes: object.sizeBytes, outcome, multipart, reason, progress: progress() });
@@ -432,9 +460,10 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
 
   // A bounded queue between the listing and the workers keeps memory flat for millions of keys.
   const queue = new BoundedQueue<SourceObject>(o.concurrency * 4);
+  // Explicit keys stay relative to the source prefix; listPrefix only narrows a listing.
+  const listFrom = { bucket: source.bucket, prefix: options.keys ? source.prefix : options.listPrefix ?? source.prefix };
   const producer = (async () => {
     try {
-      const listFrom = { bucket: source.bucket, prefix: options.listPrefix ?? source.prefix };
       for await (const object of listSource(listFrom, options.keys, src, request, head)) {
         if (options.include && !options.include(object.key, object.sizeBytes)) {
           continue;
@@ -463,7 +492,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   });
   const [listing] = await Promise.allSettled([producer, ...workers]);
   if (listing.status === 'rejected') {
-    throw listing.reason instanceof GaveUp ? new Error(`listing ${source.bucket}/${source.prefix} failed: ${listing.reason.message}`) : listing.reason;
+    throw listing.reason instanceof GaveUp ? new Error(`listing ${listFrom.bucket}/${listFrom.prefix} failed: ${listing.reason.message}`) : listing.reason;
   }
 
   const result: CopyResult = {
