@@ -33,6 +33,7 @@ export const ENGINE_DEFAULTS = {
   retryBaseDelayMs: 100,
   retryMaxDelayMs: 20_000,
   overwrite: OverwritePolicy.IF_DIFFERENT,
+  listDestination: true,
 };
 
 /** Options of one copy run. */
@@ -62,6 +63,12 @@ export interface CopyOptions {
    * @default - every listed object
    */
   readonly include?: (key: string, sizeBytes: number) => boolean;
+  /**
+   * With a whole prefix and a sync policy, list the destination prefix first and send HEAD requests
+   * only for keys that exist there with the same size. Off: a HEAD request per object.
+   * @default true
+   */
+  readonly listDestination?: boolean;
   /** Requests in flight at once (each object and each part is one request). @default 64 */
   readonly concurrency?: number;
   /** Objects larger than this are copied in parts (at most 5 GiB, CopyObject's limit). @default 5 GiB */
@@ -173,6 +180,12 @@ class GaveUp extends Error {
   public constructor(public readonly attempts: number, public readonly original: unknown) {
     super(describeError(original));
   }
+}
+
+/** True for the 404 NoSuchUpload error (a multipart upload completed or aborted). */
+function isNoSuchUpload(error: unknown): boolean {
+  const original = error instanceof GaveUp ? error.original : error;
+  return (original as { name?: string } | undefined)?.name === 'NoSuchUpload';
 }
 
 /** True for S3 Express One Zone directory bucket names (`<base>--<az-id>--x-s3`). */
@@ -382,13 +395,29 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         throw partFailure;
       }
       const parts = settled.map((outcome) => (outcome as PromiseFulfilledResult<CompletedPart>).value);
-      await request(object.key, 'CompleteMultipartUpload', () => dst.send(new CompleteMultipartUploadCommand({
-        Bucket: destination.bucket,
-        Key: destinationKey,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: parts },
-        ...(crc ? { ChecksumType: 'FULL_OBJECT' as const, [`Checksum${crc}`]: fingerprint.checksums[crc] } : {}),
-      })));
+      let completeAttempts = 0;
+      try {
+        await request(object.key, 'CompleteMultipartUpload', () => {
+          completeAttempts++;
+          return dst.send(new CompleteMultipartUploadCommand({
+            Bucket: destination.bucket,
+            Key: destinationKey,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts },
+            ...(crc ? { ChecksumType: 'FULL_OBJECT' as const, [`Checksum${crc}`]: fingerprint.checksums[crc] } : {}),
+          }));
+        });
+      } catch (error) {
+        // An earlier attempt may have completed the upload and lost its answer: the retry then
+        // finds no upload. The object is whole if the destination has its size and part count.
+        if (completeAttempts > 1 && isNoSuchUpload(error)) {
+          const landed = await head(dst, destination.bucket, destinationKey);
+          if (landed && landed.ContentLength === object.sizeBytes && landed.ETag?.replace(/"/g, '').endsWith(`-${parts.length}`)) {
+            return;
+          }
+        }
+        throw error;
+      }
     } catch (error) {
       // A failed upload is aborted so that no part is left behind (and billed).
       await request(object.key, 'AbortMultipartUpload', () => dst.send(new AbortMultipartUploadCommand({
@@ -413,8 +442,13 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       }
       let sourceHead: HeadObjectCommandOutput | undefined;
       if (o.overwrite !== OverwritePolicy.ALWAYS) {
-        const existing = await head(dst, destination.bucket, destinationKey);
-        if (existing && o.overwrite === OverwritePolicy.NEVER) {
+        // With the destination listed up front, only keys that exist there with the same size need
+        // HEAD requests; a new key is copied with one request.
+        const listedSize = destinationIndex?.get(destinationKey);
+        const needsHead = destinationIndex === undefined
+          || (o.overwrite === OverwritePolicy.IF_DIFFERENT && listedSize === object.sizeBytes);
+        const existing = needsHead ? await head(dst, destination.bucket, destinationKey) : undefined;
+        if (o.overwrite === OverwritePolicy.NEVER && (existing || listedSize !== undefined)) {
           state.objectsSkipped++;
           state.bytesSkipped += object.sizeBytes;
           return finish('skipped', multipart, 'exists');
@@ -435,11 +469,19 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         state.objectsToCopy++;
         return finish('would-copy', multipart);
       }
-      if (multipart || !sourceHead) {
-        sourceHead = sourceHead ?? await head(src, source.bucket, object.key);
+      // CopyObject keeps the source's checksum algorithm by itself; a multipart copy needs the
+      // source's metadata and checksum from a HEAD request.
+      if (multipart && !sourceHead) {
+        sourceHead = await head(src, source.bucket, object.key);
         if (!sourceHead) {
           throw new GaveUp(1, new Error('source object disappeared'));
         }
+      }
+      if (!sourceHead) {
+        await copySingle(object, destinationKey, undefined);
+        state.objectsCopied++;
+        state.bytesCopied += object.sizeBytes;
+        return finish('copied', false);
       }
       const fingerprint = fingerprintOf(sourceHead);
       const size = sourceHead.ContentLength ?? object.sizeBytes;
@@ -457,6 +499,19 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       return finish('failed', multipart, gaveUp.message);
     }
   };
+
+  // Sync: list the destination prefix once (1 request per 1,000 keys) instead of a HEAD per object.
+  let destinationIndex: Map<string, number> | undefined;
+  if (o.overwrite !== OverwritePolicy.ALWAYS && options.keys === undefined && o.listDestination) {
+    destinationIndex = new Map();
+    try {
+      for await (const object of listSource(destination, undefined, dst, request, head)) {
+        destinationIndex.set(object.key, object.sizeBytes);
+      }
+    } catch (error) {
+      throw error instanceof GaveUp ? new Error(`listing ${destination.bucket}/${destination.prefix} failed: ${error.message}`) : error;
+    }
+  }
 
   // A bounded queue between the listing and the workers keeps memory flat for millions of keys.
   const queue = new BoundedQueue<SourceObject>(o.concurrency * 4);
