@@ -1,3 +1,4 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -86,6 +87,9 @@ export class DataLocation {
    * `s3:ListBucket` on the bucket, limited by the `s3:prefix` condition; `kms:Decrypt` on the key.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
+    if (this.isDirectoryBucket) {
+      return this.grantSession(grantee, 'ReadOnly');
+    }
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'],
@@ -103,6 +107,9 @@ export class DataLocation {
    * data key; multipart uploads decrypt it for each part).
    */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    if (this.isDirectoryBucket) {
+      return this.grantSession(grantee, 'ReadWrite');
+    }
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:DeleteObject'],
@@ -114,6 +121,32 @@ export class DataLocation {
   /** {@link grantRead} and {@link grantWrite} together. */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     return this.grantRead(grantee).combine(this.grantWrite(grantee));
+  }
+
+  /**
+   * True for an S3 Express One Zone directory bucket (a name ending with `--x-s3`).
+   *
+   * Directory buckets authorize with sessions: a grant is `s3express:CreateSession` on the bucket,
+   * limited to the `ReadOnly` session mode for readers. A session covers the whole bucket: IAM
+   * cannot scope it to a prefix.
+   */
+  public get isDirectoryBucket(): boolean {
+    return !Token.isUnresolved(this.bucket.bucketName) && this.bucket.bucketName.endsWith('--x-s3');
+  }
+
+  private grantSession(grantee: iam.IGrantable, mode: 'ReadOnly' | 'ReadWrite'): iam.Grant {
+    const bucketArn = Stack.of(this.bucket).formatArn({ service: 's3express', resource: 'bucket', resourceName: this.bucket.bucketName });
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3express:CreateSession'],
+      resourceArns: [bucketArn],
+      conditions: mode === 'ReadOnly' ? { StringEquals: { 's3express:SessionMode': 'ReadOnly' } } : undefined,
+    });
+    if (!this.encryptionKey) {
+      return grant;
+    }
+    const actions = mode === 'ReadOnly' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Decrypt'];
+    return grant.combine(this.encryptionKey.grant(grantee, ...actions));
   }
 
   private grantList(grantee: iam.IGrantable): iam.Grant {

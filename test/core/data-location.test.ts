@@ -135,3 +135,36 @@ describe('DataLocation', () => {
     });
   });
 });
+
+describe('DataLocation in an S3 Express One Zone directory bucket', () => {
+  function directoryLocation(stack: Stack): DataLocation {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Cache', 'cache--use1-az4--x-s3');
+    return DataLocation.fromBucket(bucket, 'corpus/');
+  }
+
+  test('is recognized by its name', () => {
+    const stack = testStack();
+    expect(directoryLocation(stack).isDirectoryBucket).toBe(true);
+    expect(DataLocation.fromBucket(importedBucket(stack), 'x/').isDirectoryBucket).toBe(false);
+  });
+
+  test('grantRead allows a ReadOnly session on the bucket; grantWrite a ReadWrite session', () => {
+    const stack = testStack();
+    const location = directoryLocation(stack);
+    const reader = role(stack);
+    const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    location.grantRead(reader);
+    location.grantWrite(writer);
+    const template = validatedTemplate(stack);
+    const arn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3express:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':bucket/cache--use1-az4--x-s3']] };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Role') }],
+      PolicyDocument: { Statement: [{ Action: 's3express:CreateSession', Effect: 'Allow', Resource: arn, Condition: { StringEquals: { 's3express:SessionMode': 'ReadOnly' } } }] },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Writer') }],
+      PolicyDocument: { Statement: [{ Action: 's3express:CreateSession', Effect: 'Allow', Resource: arn }] },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('s3:');
+  });
+});
