@@ -28,10 +28,22 @@ describe('command line arguments', () => {
 
   test('copy options with their defaults', () => {
     expect(parseCopyArgs(['s3://a/p/', 's3://b/q/'])).toEqual({
-      source: { bucket: 'a', path: 'p/' }, destination: { bucket: 'b', path: 'q/' },
-      concurrency: undefined, endpointUrl: undefined, region: undefined, sourceRegion: undefined, destinationRegion: undefined,
-      dryRun: false, overwrite: 'if-different', storageClass: undefined, sseKmsKeyId: undefined,
-      multipartThresholdBytes: undefined, partSizeBytes: undefined, maxAttempts: undefined, progress: true, json: false,
+      source: { bucket: 'a', path: 'p/' },
+      destination: { bucket: 'b', path: 'q/' },
+      concurrency: undefined,
+      endpointUrl: undefined,
+      region: undefined,
+      sourceRegion: undefined,
+      destinationRegion: undefined,
+      dryRun: false,
+      overwrite: 'if-different',
+      storageClass: undefined,
+      sseKmsKeyId: undefined,
+      multipartThresholdBytes: undefined,
+      partSizeBytes: undefined,
+      maxAttempts: undefined,
+      progress: true,
+      json: false,
     });
   });
 
@@ -43,10 +55,22 @@ describe('command line arguments', () => {
       '--part-size', '16MiB', '--max-attempts', '3', '--no-progress', '--json',
     ]);
     expect(cmd).toEqual({
-      source: { bucket: 'a', path: 'p/' }, destination: { bucket: 'b', path: 'q/' },
-      concurrency: 16, endpointUrl: 'http://127.0.0.1:4566', region: 'eu-west-1', sourceRegion: 'us-east-1', destinationRegion: 'us-west-2',
-      dryRun: true, overwrite: 'never', storageClass: 'INTELLIGENT_TIERING', sseKmsKeyId: 'alias/x',
-      multipartThresholdBytes: 64 * 1024 * 1024, partSizeBytes: 16 * 1024 * 1024, maxAttempts: 3, progress: false, json: true,
+      source: { bucket: 'a', path: 'p/' },
+      destination: { bucket: 'b', path: 'q/' },
+      concurrency: 16,
+      endpointUrl: 'http://127.0.0.1:4566',
+      region: 'eu-west-1',
+      sourceRegion: 'us-east-1',
+      destinationRegion: 'us-west-2',
+      dryRun: true,
+      overwrite: 'never',
+      storageClass: 'INTELLIGENT_TIERING',
+      sseKmsKeyId: 'alias/x',
+      multipartThresholdBytes: 64 * 1024 * 1024,
+      partSizeBytes: 16 * 1024 * 1024,
+      maxAttempts: 3,
+      progress: false,
+      json: true,
     });
   });
 
