@@ -353,16 +353,7 @@ export class TrainingDataLake extends Construct implements ITrainingDataLake {
       logFilePrefix: logsPrefix,
     };
     allowLogDelivery(logsBucket, bucket, logsPrefix);
-    if (eventBridgeEnabled) {
-      // On the L1 resource: the L2 `eventBridgeEnabled` deploys a notifications custom resource.
-      cfnBucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-    } else {
-      acknowledgeFinding(cfnBucket, 'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
-        'Event notifications were turned off with eventBridgeEnabled: false.');
-    }
-    if (!objectLockEnabled) {
-      acknowledgeObjectLockOff(cfnBucket);
-    }
+    applyEventsAndObjectLock(cfnBucket, eventBridgeEnabled, objectLockEnabled);
     if (!encryptionKey) {
       acknowledgeFinding(cfnBucket, 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
         'SSE-S3 was chosen with encryption: LakeEncryption.S3_MANAGED.');
@@ -453,15 +444,7 @@ export class TrainingDataLake extends Construct implements ITrainingDataLake {
       removalPolicy,
     });
     const cfnLogs = logs.node.defaultChild as s3.CfnBucket;
-    if (eventBridgeEnabled) {
-      cfnLogs.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-    } else {
-      acknowledgeFinding(cfnLogs, 'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
-        'Event notifications were turned off with eventBridgeEnabled: false.');
-    }
-    if (!objectLockEnabled) {
-      acknowledgeObjectLockOff(cfnLogs);
-    }
+    applyEventsAndObjectLock(cfnLogs, eventBridgeEnabled, objectLockEnabled);
     acknowledgeFinding(cfnLogs, 'AwsSolutions::AwsSolutions-S1',
       'This is the access logs bucket: logging its own access would log into itself.');
     acknowledgeFinding(cfnLogs, 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
@@ -486,8 +469,20 @@ function allowLogDelivery(logsBucket: s3.IBucket, source: s3.IBucket, prefix: st
   }));
 }
 
-function acknowledgeObjectLockOff(bucket: s3.CfnBucket): void {
-  acknowledgeFinding(bucket, 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
-    'Object Lock is opt-in (objectLockEnabled): it cannot be turned off later, and training data and '
-    + 'checkpoints are rewritten and expired by lifecycle rules rather than held as WORM records.');
+/**
+ * EventBridge notifications set on the L1 resource (the L2 `eventBridgeEnabled` deploys a
+ * notifications custom resource), and the acknowledgements for what was turned off on purpose.
+ */
+function applyEventsAndObjectLock(bucket: s3.CfnBucket, eventBridgeEnabled: boolean, objectLockEnabled: boolean): void {
+  if (eventBridgeEnabled) {
+    bucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  } else {
+    acknowledgeFinding(bucket, 'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+      'Event notifications were turned off with eventBridgeEnabled: false.');
+  }
+  if (!objectLockEnabled) {
+    acknowledgeFinding(bucket, 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      'Object Lock is opt-in (objectLockEnabled): it cannot be turned off later, and training data and '
+      + 'checkpoints are rewritten and expired by lifecycle rules rather than held as WORM records.');
+  }
 }

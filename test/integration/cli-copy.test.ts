@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
-  FaultProxy, LocalS3, MIB, compareCopies, listKeys, localS3Client, makeDataset, putObjects, startFaultProxy, startLocalS3,
+  FaultProxy, LocalS3, MIB, compareCopies, findAwsCli, listKeys, localS3Client, makeDataset, putObjects, startFaultProxy, startLocalS3,
 } from '../support/s3-local';
 
 const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'cli', 'index.js');
@@ -127,16 +127,7 @@ test('usage errors exit 2', async () => {
   expect(result.stderr).toContain('Usage: cdk-training-storage copy');
 });
 
-/** The Debian package's AWS CLI, or another on PATH. */
-const AWS_CLI = ['/usr/bin/aws', ...(process.env.PATH ?? '').split(path.delimiter).filter((d) => d !== '').map((d) => path.join(d, 'aws'))]
-  .find((candidate) => {
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+const AWS_CLI = findAwsCli();
 
 if (AWS_CLI) {
   test(`the AWS CLI (${AWS_CLI}) lists the same keys and sizes at the destination as at the source`, async () => {

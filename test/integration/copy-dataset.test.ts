@@ -8,7 +8,7 @@ import * as path from 'path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CopyOptions, createS3Client } from '../../src/transfer/engine';
 import {
-  LocalS3, MIB, TestObject, compareCopies, fixDirectoryBucketPaths, listKeys, localS3Client, makeDataset, putObjects,
+  LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, listKeys, localS3Client, makeDataset, putObjects,
   recordedCopy, startLocalS3, useLocalS3Credentials,
 } from '../support/s3-local';
 
@@ -210,17 +210,8 @@ describe('a directory bucket (S3 Express One Zone) destination', () => {
   }, 30_000);
 });
 
-/** The AWS CLI, when it is on PATH (CI installs the Debian package awscli). */
-const AWS_CLI = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '')
-  .map((dir) => path.join(dir, 'aws'))
-  .find((candidate) => {
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/** The AWS CLI (CI installs the Debian package awscli). */
+const AWS_CLI = findAwsCli();
 
 if (AWS_CLI) {
   describe(`the AWS CLI (${AWS_CLI}) sees the copies`, () => {

@@ -1,6 +1,8 @@
 /**
  * S3 clients and credentials for the local server: fixed test credentials, path-style addressing.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from './local-s3';
 
@@ -90,4 +92,20 @@ export function fixDirectoryBucketPaths(client: S3Client): S3Client {
     return next(args);
   }, { step: 'build', name: 'localDirectoryBucketPaths', override: true });
   return client;
+}
+
+/**
+ * The AWS CLI to compare listings with: the Debian package's /usr/bin/aws (which .ci/run installs
+ * when missing), else the first `aws` on PATH, else undefined.
+ */
+export function findAwsCli(): string | undefined {
+  const candidates = ['/usr/bin/aws', ...(process.env.PATH ?? '').split(path.delimiter).filter((d) => d !== '').map((d) => path.join(d, 'aws'))];
+  return candidates.find((candidate) => {
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
