@@ -67,7 +67,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
   },
   gitignore: ['cdk.out/', '.jsii.tabl.json'],
 });
@@ -132,6 +132,23 @@ new JsonFile(project, 'examples/tsconfig.json', {
     include: ['**/*.ts'],
     exclude: ['node_modules'],
   },
+});
+
+// The benchmarks are type-checked the same way.
+new JsonFile(project, 'benchmarks/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+    exclude: ['node_modules'],
+  },
+});
+
+// The copy benchmark: a separate command, never part of the tests (README, Performance).
+project.addTask('benchmark', {
+  description: 'Copy engine vs the AWS CLI vs the server ceiling, on a local fauxqs server (about 5 minutes)',
+  exec: 'ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts',
+  receiveArgs: true,
 });
 
 // README snippets compile (as Construct Hub renders them in other languages).

@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { CopyCommand, USAGE, UsageError, parseCopyArgs } from './args';
+import { DEFAULT_CONCURRENCY } from '../transfer/defaults';
 import { CopyEvent, CopyResult, OverwritePolicy, S3Location, copyDataset, createS3Client } from '../transfer/engine';
 
 /** Where the command line writes. */
@@ -77,7 +78,7 @@ export function locationsOf(cmd: CopyCommand): { source: S3Location; destination
 async function copy(cmd: CopyCommand, io: CliIo): Promise<number> {
   const { source, destination, keys } = locationsOf(cmd);
   const create = io.createClient ?? createS3Client;
-  const concurrency = cmd.concurrency ?? 64;
+  const concurrency = cmd.concurrency ?? DEFAULT_CONCURRENCY;
   const sourceRegion = cmd.sourceRegion ?? cmd.region;
   const destinationRegion = cmd.destinationRegion ?? cmd.region;
   const sourceClient = create({ region: sourceRegion, endpoint: cmd.endpointUrl, maxSockets: concurrency });

@@ -17,7 +17,8 @@ function deps(context: Context): HandlerDeps {
     s3: (region) => {
       let client = s3Clients.get(region);
       if (!client) {
-        client = createS3Client({ region, maxSockets: 128 });
+        // Sockets are opened on demand: the cap covers the largest Concurrency DatasetCopy allows.
+        client = createS3Client({ region, maxSockets: 1000 });
         s3Clients.set(region, client);
       }
       return client;

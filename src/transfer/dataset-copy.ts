@@ -10,6 +10,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-contract';
 import { CopyHandlerFunction } from './copy-handler-function';
+import { DEFAULT_CONCURRENCY } from './defaults';
 import { OverwritePolicy } from './overwrite-policy';
 import { acknowledgeFinding, acknowledgeWildcards } from '../core/acknowledge';
 import { DataLocation } from '../core/data-location';
@@ -87,7 +88,7 @@ export interface DatasetCopyProps {
   /**
    * Copy requests in flight at once (Lambda engine).
    *
-   * @default 64
+   * @default 128
    */
   readonly concurrency?: number;
 
@@ -161,7 +162,7 @@ export interface DatasetCopyProps {
 
 /** Defaults, stated once. */
 const DEFAULTS = {
-  concurrency: 64,
+  concurrency: DEFAULT_CONCURRENCY,
   totalTimeout: Duration.hours(1),
   queryInterval: Duration.seconds(30),
   reportPrefix: 'dataset-copy-reports/',

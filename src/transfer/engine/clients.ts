@@ -2,6 +2,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DEFAULT_CONCURRENCY } from '../defaults';
 
 /** How to reach S3 (or an S3-compatible server). */
 export interface S3ClientOptions {
@@ -9,7 +10,7 @@ export interface S3ClientOptions {
   readonly region?: string;
   /** An S3-compatible endpoint such as `http://127.0.0.1:4566` (path-style addressing is then used). */
   readonly endpoint?: string;
-  /** Sockets per host: at least the engine's concurrency, or requests queue in the HTTP agent. @default 64 */
+  /** Sockets per host: at least the engine's concurrency, or requests queue in the HTTP agent. @default 128 */
   readonly maxSockets?: number;
 }
 
@@ -18,7 +19,7 @@ export interface S3ClientOptions {
  * retries (the engine retries each request itself, with backoff and jitter, and reports give-ups).
  */
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
-  const maxSockets = options.maxSockets ?? 64;
+  const maxSockets = options.maxSockets ?? DEFAULT_CONCURRENCY;
   return new S3Client({
     region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint: options.endpoint,

@@ -11,6 +11,7 @@ import {
   S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
 import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
@@ -26,7 +27,7 @@ export { OverwritePolicy };
 
 /** Defaults, chosen from the benchmark (see README, Performance). */
 export const ENGINE_DEFAULTS = {
-  concurrency: 64,
+  concurrency: DEFAULT_CONCURRENCY,
   multipartThresholdBytes: MAX_COPY_OBJECT_BYTES,
   partSizeBytes: 256 * MIB,
   maxAttempts: 8,
@@ -69,7 +70,7 @@ export interface CopyOptions {
    * @default true
    */
   readonly listDestination?: boolean;
-  /** Requests in flight at once (each object and each part is one request). @default 64 */
+  /** Requests in flight at once (each object and each part is one request). @default 128 */
   readonly concurrency?: number;
   /** Objects larger than this are copied in parts (at most 5 GiB, CopyObject's limit). @default 5 GiB */
   readonly multipartThresholdBytes?: number;
@@ -169,6 +170,9 @@ export interface CopyResult {
   readonly failures: readonly CopyFailure[];
   readonly elapsedMs: number;
 }
+
+/** The size of an explicit key before its HEAD request. */
+const UNKNOWN_SIZE = -1;
 
 interface SourceObject {
   readonly key: string;
@@ -427,20 +431,27 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
     }
   };
 
-  const processObject = async (object: SourceObject) => {
+  const processObject = async (listed: SourceObject) => {
+    let object = listed;
     const relativeKey = object.key.slice(source.prefix.length);
     // Own properties only: a key named `constructor` or `toString` is not a rename.
     const renamed = options.renames && Object.prototype.hasOwnProperty.call(options.renames, relativeKey) ? options.renames[relativeKey] : undefined;
     const destinationKey = renamed !== undefined ? `${destination.prefix}${renamed}` : destinationKeyOf(source, destination, object.key);
     const finish = (outcome: ObjectOutcome, multipart: boolean, reason?: string) =>
       emit({ type: 'object', key: object.key, destinationKey, sizeBytes: object.sizeBytes, outcome, multipart, reason, progress: progress() });
-    const multipart = object.sizeBytes > o.multipartThresholdBytes;
+    let multipart = object.sizeBytes > o.multipartThresholdBytes;
     try {
-      if (object.sizeBytes < 0) {
-        // An explicit key that HeadObject did not find: a failure whatever the policy, even in a dry run.
-        throw new GaveUp(1, new Error('source object not found'));
-      }
       let sourceHead: HeadObjectCommandOutput | undefined;
+      if (object.sizeBytes === UNKNOWN_SIZE) {
+        // An explicit key: read its size. A missing one is a failure whatever the policy, even in a dry run.
+        sourceHead = await head(src, source.bucket, object.key);
+        if (!sourceHead) {
+          throw new GaveUp(1, new Error('source object not found'));
+        }
+        object = { key: object.key, sizeBytes: sourceHead.ContentLength ?? 0 };
+        state.bytesListed += object.sizeBytes;
+        multipart = object.sizeBytes > o.multipartThresholdBytes;
+      }
       if (o.overwrite !== OverwritePolicy.ALWAYS) {
         // With the destination listed up front, only keys that exist there with the same size need
         // HEAD requests; a new key is copied with one request.
@@ -454,7 +465,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
           return finish('skipped', multipart, 'exists');
         }
         if (existing) {
-          sourceHead = await head(src, source.bucket, object.key);
+          sourceHead = sourceHead ?? await head(src, source.bucket, object.key);
           if (!sourceHead) {
             throw new GaveUp(1, new Error('source object disappeared'));
           }
@@ -500,18 +511,23 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
     }
   };
 
-  // Sync: list the destination prefix once (1 request per 1,000 keys) instead of a HEAD per object.
+  // Sync: list the destination prefix once (1 request per 1,000 keys) instead of a HEAD per object,
+  // at the same time as the source listing starts; the workers wait for it.
   let destinationIndex: Map<string, number> | undefined;
-  if (o.overwrite !== OverwritePolicy.ALWAYS && options.keys === undefined && o.listDestination) {
-    destinationIndex = new Map();
+  const destinationListed = (async () => {
+    if (o.overwrite === OverwritePolicy.ALWAYS || options.keys !== undefined || !o.listDestination) {
+      return;
+    }
+    const index = new Map<string, number>();
     try {
-      for await (const object of listSource(destination, undefined, dst, request, head)) {
-        destinationIndex.set(object.key, object.sizeBytes);
+      for await (const object of listSource(destination, undefined, dst, request)) {
+        index.set(object.key, object.sizeBytes);
       }
     } catch (error) {
       throw error instanceof GaveUp ? new Error(`listing ${destination.bucket}/${destination.prefix} failed: ${error.message}`) : error;
     }
-  }
+    destinationIndex = index;
+  })();
 
   // A bounded queue between the listing and the workers keeps memory flat for millions of keys.
   const queue = new BoundedQueue<SourceObject>(o.concurrency * 4);
@@ -519,7 +535,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const listFrom = { bucket: source.bucket, prefix: options.keys ? source.prefix : options.listPrefix ?? source.prefix };
   const producer = (async () => {
     try {
-      for await (const object of listSource(listFrom, options.keys, src, request, head)) {
+      for await (const object of listSource(listFrom, options.keys, src, request)) {
         if (options.include && !options.include(object.key, object.sizeBytes)) {
           continue;
         }
@@ -535,7 +551,15 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       queue.close();
     }
   })();
+  // A failed destination listing stops everything: no copy starts, the source listing stops.
+  const destinationReady = destinationListed.then(() => true, () => {
+    queue.drain();
+    return false;
+  });
   const workers = Array.from({ length: o.concurrency }, async () => {
+    if (!await destinationReady) {
+      return;
+    }
     for (let object = await queue.pop(); object !== undefined; object = await queue.pop()) {
       if (o.deadline !== undefined && o.now() >= o.deadline) {
         state.stoppedEarly = true;
@@ -546,6 +570,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
     }
   });
   const [listing] = await Promise.allSettled([producer, ...workers]);
+  await destinationListed;
   if (listing.status === 'rejected') {
     throw listing.reason instanceof GaveUp ? new Error(`listing ${listFrom.bucket}/${listFrom.prefix} failed: ${listing.reason.message}`) : listing.reason;
   }
@@ -571,14 +596,11 @@ async function* listSource(
   keys: readonly string[] | undefined,
   client: S3Client,
   request: <T>(key: string, operation: string, send: () => Promise<T>) => Promise<T>,
-  head: (client: S3Client, bucket: string, key: string) => Promise<HeadObjectCommandOutput | undefined>,
 ): AsyncGenerator<SourceObject> {
   if (keys) {
+    // The sizes are read by the workers (a HEAD request each, concurrently), not here one by one.
     for (const relative of keys) {
-      const key = `${source.prefix}${relative}`;
-      const found = await head(client, source.bucket, key);
-      // A missing key is still yielded (with size -1) so that it is reported as a failure, not silently dropped.
-      yield { key, sizeBytes: found ? found.ContentLength ?? 0 : -1 };
+      yield { key: `${source.prefix}${relative}`, sizeBytes: UNKNOWN_SIZE };
     }
     return;
   }

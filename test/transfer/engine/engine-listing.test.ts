@@ -76,3 +76,17 @@ describe('sync by listing the destination first', () => {
     expect(fake.count('CopyObject')).toBe(0);
   });
 });
+
+describe('explicit keys', () => {
+  test('the keys are read concurrently by the workers, not one by one by the listing', async () => {
+    const fake = new FakeS3();
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    keys.forEach((k, i) => fake.put('src', `data/${k}`, bytes(10, i)));
+    fake.createBucket('dst');
+    const result = await copyDataset(SRC, DST, runOptions(fake, { keys, concurrency: 8 }).options);
+    expect(result).toMatchObject({ complete: true, objectsCopied: 20 });
+    expect(fake.callsOf('ListObjectsV2')).toHaveLength(0);
+    expect(fake.maxInFlight).toBeGreaterThan(1);
+    expect(fake.maxInFlight).toBeLessThanOrEqual(8);
+  });
+});
