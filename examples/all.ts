@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { DataLakeExampleStack } from './data-lake-stack';
 import { DatasetCopyExampleStack } from './dataset-copy-stack';
+import { ExpressCacheExampleStack } from './express-cache-stack';
 import { SeedObjectCopyExampleStack } from './seed-object-copy-stack';
 
 /** Adds every example stack to the app, environment-agnostic: no account, credentials or lookups. */
@@ -8,5 +9,6 @@ export function buildExamples(app: App): App {
   new DataLakeExampleStack(app, 'TrainingDataLakeExample');
   new SeedObjectCopyExampleStack(app, 'SeedObjectCopyExample');
   new DatasetCopyExampleStack(app, 'DatasetCopyExample');
+  new ExpressCacheExampleStack(app, 'ExpressCacheExample');
   return app;
 }

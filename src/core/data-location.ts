@@ -13,6 +13,17 @@ export interface DataLocationOptions {
    * @default - the bucket's own `encryptionKey`; without one, grants include no KMS actions
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Whether the bucket is an S3 Express One Zone directory bucket, whose grants are
+   * `s3express:CreateSession` (session-based authorization) instead of `s3:` object actions.
+   *
+   * Needed when the bucket's name is an unresolved token (a directory bucket named from a subnet's
+   * Availability Zone ID, for example), which cannot be recognized by its `--x-s3` suffix.
+   *
+   * @default - detected from the bucket name: true when it ends with `--x-s3`
+   */
+  readonly directoryBucket?: boolean;
 }
 
 /**
@@ -33,7 +44,8 @@ export class DataLocation {
    * @param options the KMS key when the bucket does not carry it
    */
   public static fromBucket(bucket: s3.IBucket, prefix: string, options: DataLocationOptions = {}): DataLocation {
-    return new DataLocation(bucket, normalizeKeyPrefix(bucket, 'prefix', prefix), options.encryptionKey ?? bucket.encryptionKey);
+    return new DataLocation(bucket, normalizeKeyPrefix(bucket, 'prefix', prefix), options.encryptionKey ?? bucket.encryptionKey,
+      options.directoryBucket);
   }
 
   /** The bucket that holds the data. */
@@ -47,10 +59,13 @@ export class DataLocation {
    */
   public readonly encryptionKey?: kms.IKey;
 
-  private constructor(bucket: s3.IBucket, prefix: string, encryptionKey?: kms.IKey) {
+  private readonly directoryBucket?: boolean;
+
+  private constructor(bucket: s3.IBucket, prefix: string, encryptionKey?: kms.IKey, directoryBucket?: boolean) {
     this.bucket = bucket;
     this.prefix = prefix;
     this.encryptionKey = encryptionKey;
+    this.directoryBucket = directoryBucket;
   }
 
   /** The name of the bucket. */
@@ -77,7 +92,7 @@ export class DataLocation {
     for (const segment of name.replace(/\/$/, '').split('/')) {
       validateSegmentName(this.bucket, 'name', segment);
     }
-    return DataLocation.fromBucket(this.bucket, `${this.prefix}${name}`, { encryptionKey: this.encryptionKey });
+    return DataLocation.fromBucket(this.bucket, `${this.prefix}${name}`, { encryptionKey: this.encryptionKey, directoryBucket: this.directoryBucket });
   }
 
   /**
@@ -124,13 +139,18 @@ export class DataLocation {
   }
 
   /**
-   * True for an S3 Express One Zone directory bucket (a name ending with `--x-s3`).
+   * True for an S3 Express One Zone directory bucket: as stated by the `directoryBucket` option,
+   * otherwise detected from a name ending with `--x-s3` (a name that is an unresolved token is not
+   * recognized: pass `directoryBucket: true` for it).
    *
    * Directory buckets authorize with sessions: a grant is `s3express:CreateSession` on the bucket,
    * limited to the `ReadOnly` session mode for readers. A session covers the whole bucket: IAM
    * cannot scope it to a prefix.
    */
   public get isDirectoryBucket(): boolean {
+    if (this.directoryBucket !== undefined) {
+      return this.directoryBucket;
+    }
     return !Token.isUnresolved(this.bucket.bucketName) && this.bucket.bucketName.endsWith('--x-s3');
   }
 

@@ -354,6 +354,13 @@ export class DatasetCopy extends Construct {
             'nothing with DatasetCopyEngine.BATCH_OPERATIONS, which copies whole prefixes under their full keys');
         }
       }
+      // S3 Batch Operations writes completion reports to general purpose buckets only.
+      const report = props.batchReportLocation ?? props.destination;
+      if (report.isDirectoryBucket) {
+        throw TrainingStorageError.invalidProperty(this, 'batchReportLocation',
+          props.batchReportLocation ? 'a directory bucket location' : '(default: the destination, a directory bucket)',
+          'a location in a general purpose bucket: S3 Batch Operations cannot write its completion report to a directory bucket');
+      }
     } else if (props.waitForBatchJob !== undefined || props.batchReportLocation !== undefined) {
       throw TrainingStorageError.invalidProperty(this, props.waitForBatchJob !== undefined ? 'waitForBatchJob' : 'batchReportLocation',
         props.waitForBatchJob !== undefined ? String(props.waitForBatchJob) : 'a location',

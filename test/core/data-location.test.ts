@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -146,6 +146,29 @@ describe('DataLocation in an S3 Express One Zone directory bucket', () => {
     const stack = testStack();
     expect(directoryLocation(stack).isDirectoryBucket).toBe(true);
     expect(DataLocation.fromBucket(importedBucket(stack), 'x/').isDirectoryBucket).toBe(false);
+  });
+
+  test('the directoryBucket option marks a bucket whose name is a token, and children keep it', () => {
+    const stack = testStack();
+    const name = Fn.join('', [Fn.select(0, Fn.split('.', 'cache.x')), '--', Aws.REGION, '--x-s3']);
+    const bucket = s3.Bucket.fromBucketName(stack, 'Cache', name);
+    expect(DataLocation.fromBucket(bucket, 'corpus/').isDirectoryBucket).toBe(false);
+    const location = DataLocation.fromBucket(bucket, 'corpus/', { directoryBucket: true });
+    expect(location.isDirectoryBucket).toBe(true);
+    expect(location.child('v2').isDirectoryBucket).toBe(true);
+    const grantee = role(stack);
+    location.grantRead(grantee);
+    const statements = stack.resolve((grantee.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON()).Statement;
+    expect(statements).toEqual([expect.objectContaining({
+      Action: 's3express:CreateSession',
+      Condition: { StringEquals: { 's3express:SessionMode': 'ReadOnly' } },
+    })]);
+  });
+
+  test('directoryBucket: false overrides the name', () => {
+    const stack = testStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Cache', 'cache--use1-az4--x-s3');
+    expect(DataLocation.fromBucket(bucket, 'corpus/', { directoryBucket: false }).isDirectoryBucket).toBe(false);
   });
 
   test('grantRead allows a ReadOnly session on the bucket; grantWrite a ReadWrite session', () => {

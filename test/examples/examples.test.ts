@@ -13,7 +13,7 @@ describe('example stacks', () => {
   const stacks = exampleStacks();
 
   test('the examples app holds the data lake example, environment-agnostic', () => {
-    expect(stacks.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample']);
+    expect(stacks.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample', 'ExpressCacheExample']);
     for (const stack of stacks) {
       expect(stack.environment).toBe('aws://unknown-account/unknown-region');
     }
@@ -76,6 +76,46 @@ describe('example stacks', () => {
     template.hasResourceProperties('Custom::DatasetCopy', {
       SourcePrefix: 'datasets/images/', DestinationPrefix: 'datasets/', Engine: 'BATCH_OPERATIONS', WaitForBatchJob: 'false',
     });
+  });
+
+  test('the Express cache example: a directory bucket in the GPU subnet\'s zone, its endpoint, the corpus import and a read-only role', () => {
+    const stack = stacks.find((s) => s.stackName === 'ExpressCacheExample')!;
+    const template = validatedTemplate(stack);
+    const gpuSubnets = Object.keys(template.findResources('AWS::EC2::Subnet')).filter((id) => id.startsWith('Vpcgpu')).sort();
+    expect(gpuSubnets).toHaveLength(2);
+    const azId = { 'Fn::GetAtt': [gpuSubnets[0], 'AvailabilityZoneId'] };
+    template.hasResource('AWS::S3Express::DirectoryBucket', {
+      Properties: {
+        DataRedundancy: 'SingleAvailabilityZone',
+        LocationName: azId,
+        BucketName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^expresscacheexample-'), { Ref: 'AWS::AccountId' }, '--', azId, '--x-s3']] },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        MetricsConfigurations: [{ Id: 'EntireBucket' }],
+        LifecycleConfiguration: { Rules: [{ Id: 'ExpireScratch', Status: 'Enabled', Prefix: 'scratch/', ExpirationInDays: 7, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3Express::BucketPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lifecycle.s3.amazonaws.com' }, Action: 's3express:CreateSession' })] },
+    });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3express']] },
+      RouteTableIds: [{ Ref: Match.stringLikeRegexp(`^${gpuSubnets[0].replace(/Subnet[0-9A-F]{8}$/, '')}RouteTable`) }],
+    });
+    template.hasResourceProperties('Custom::DatasetCopy', {
+      SourceBucket: { Ref: Match.stringLikeRegexp('^LakeBucket') },
+      SourcePrefix: 'datasets/corpus/',
+      DestinationBucket: { Ref: Match.stringLikeRegexp('^Cache') },
+      DestinationPrefix: 'datasets/corpus/',
+      Engine: 'LAMBDA',
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^TrainingRole') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 's3express:CreateSession', Condition: { StringEquals: { 's3express:SessionMode': 'ReadOnly' } } })] },
+    });
+    template.hasOutput('MountCommand', { Value: { 'Fn::Join': ['', ['mount-s3 ', { Ref: Match.stringLikeRegexp('^Cache') }, ' /mnt/cache --prefix datasets/corpus/ --read-only']] } });
+    template.hasOutput('ZonalEndpoint', Match.anyValue());
   });
 
   test('the data lake example outputs the bucket name and the s3:// URIs', () => {

@@ -2,7 +2,7 @@ import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { CreateJobCommand, CreateJobCommandInput, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { FakeS3, GIB } from './engine/fake-s3';
 import { CopyResourceProperties } from '../../src/transfer/copy-contract';
-import { CopyEvent, HandlerDeps, SAFETY_MARGIN_MS, isComplete, onEvent } from '../../src/transfer/handler/copy-resource';
+import { CopyEvent, HandlerDeps, SAFETY_MARGIN_MS, isComplete, onEvent, targetBucketArn } from '../../src/transfer/handler/copy-resource';
 
 const LAMBDA_PROPS: CopyResourceProperties = {
   SourceBucket: 'lake',
@@ -223,6 +223,25 @@ describe('DatasetCopy handler: S3 Batch Operations engine', () => {
         },
       },
     }));
+  });
+
+  test('a directory bucket destination is named by its s3express ARN (region and account), general purpose buckets by their s3 ARN', async () => {
+    const control = new FakeControl();
+    const directory = { ...BATCH_PROPS, DestinationBucket: 'cache--use1-az4--x-s3', DestinationRegion: 'us-east-1', ReportBucketArn: 'arn:aws:s3:::lake' };
+    await onEvent(event('Create', directory), deps(lakeWithCorpus(), control));
+    expect(control.created[0].Operation?.S3PutObjectCopy?.TargetResource).toBe('arn:aws:s3express:us-east-1:111122223333:bucket/cache--use1-az4--x-s3');
+    // The manifest source stays a general purpose bucket ARN.
+    expect(control.created[0].ManifestGenerator?.S3JobManifestGenerator?.SourceBucket).toBe('arn:aws:s3:::lake');
+    expect(targetBucketArn('aws-cn', 'cache--cnn1-az1--x-s3', 'cn-north-1', '111122223333')).toBe('arn:aws-cn:s3express:cn-north-1:111122223333:bucket/cache--cnn1-az1--x-s3');
+    expect(targetBucketArn('aws', 'cache', 'us-east-1', '111122223333')).toBe('arn:aws:s3:::cache');
+  });
+
+  test('with an SSE-KMS key, bucket keys are asked for general purpose destinations only', async () => {
+    const control = new FakeControl();
+    await onEvent(event('Create', { ...BATCH_PROPS, SseKmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k' }), deps(lakeWithCorpus(), control));
+    await onEvent(event('Create', { ...BATCH_PROPS, SseKmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k', DestinationBucket: 'cache--use1-az4--x-s3' }),
+      deps(lakeWithCorpus(), control));
+    expect(control.created.map((c) => c.Operation?.S3PutObjectCopy?.BucketKeyEnabled)).toEqual([true, undefined]);
   });
 
   test('isComplete waits while the job runs', async () => {

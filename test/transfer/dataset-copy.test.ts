@@ -249,6 +249,10 @@ describe('DatasetCopy validation', () => {
       '[Test/Copy] waitForBatchJob: received false; allowed: nothing with DatasetCopyEngine.LAMBDA'],
     ['a report location with the Lambda engine', (s) => ({ batchReportLocation: s.lake.checkpoints }),
       '[Test/Copy] batchReportLocation: received a location; allowed: nothing with DatasetCopyEngine.LAMBDA'],
+    ['Batch Operations into a directory bucket without a report location', (s) => ({
+      engine: DatasetCopyEngine.BATCH_OPERATIONS,
+      destination: DataLocation.fromBucket(s3.Bucket.fromBucketName(s.stack, 'Express', 'cache--use1-az4--x-s3'), 'corpus/'),
+    }), '[Test/Copy] batchReportLocation: received (default: the destination, a directory bucket); allowed: a location in a general purpose bucket'],
   ];
   test.each(cases)('rejects %s', (_name, props, message) => {
     const create = () => {

@@ -431,8 +431,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
     }
   };
 
-  const processObject = async (listed: SourceObject) => {
-    let object = listed;
+  const processObject = async (fromListing: SourceObject) => {
+    let object = fromListing;
     const relativeKey = object.key.slice(source.prefix.length);
     // Own properties only: a key named `constructor` or `toString` is not a rename.
     const renamed = options.renames && Object.prototype.hasOwnProperty.call(options.renames, relativeKey) ? options.renames[relativeKey] : undefined;

@@ -178,12 +178,13 @@ async function createBatchJob(event: CopyEvent, deps: HandlerDeps): Promise<stri
     Description: `DatasetCopy ${event.LogicalResourceId}: s3://${p.SourceBucket}/${p.SourcePrefix} to s3://${p.DestinationBucket}/${p.DestinationPrefix}`.slice(0, 256),
     Operation: {
       S3PutObjectCopy: {
-        TargetResource: `arn:${partitionOf(p.BatchRoleArn)}:s3:::${p.DestinationBucket}`,
+        TargetResource: targetBucketArn(partitionOf(p.BatchRoleArn), p.DestinationBucket, p.DestinationRegion, p.AccountId),
         TargetKeyPrefix: p.DestinationPrefix === '' ? undefined : p.DestinationPrefix.replace(/\/$/, ''),
         MetadataDirective: 'COPY',
         StorageClass: p.StorageClass as never,
         SSEAwsKmsKeyId: p.SseKmsKeyId,
-        BucketKeyEnabled: p.SseKmsKeyId ? true : undefined,
+        // Bucket keys do not apply to copies into directory buckets (S3 Express One Zone).
+        BucketKeyEnabled: p.SseKmsKeyId && !p.DestinationBucket.endsWith('--x-s3') ? true : undefined,
       },
     },
     Report: {
@@ -217,6 +218,19 @@ function parseOverwrite(value: string): OverwritePolicy {
     throw new Error(`Overwrite ${JSON.stringify(value)} is not one of ${Object.values(OverwritePolicy).join(', ')}`);
   }
   return policy;
+}
+
+/**
+ * The ARN of the copy's destination bucket. An S3 Express One Zone directory bucket (a name ending
+ * with `--x-s3`) has an `s3express` ARN with region and account: Batch Operations' Copy takes
+ * `arn:<partition>:s3express:<region>:<account>:bucket/<name>` as its TargetResource (Amazon S3
+ * API Reference, S3 Control `S3CopyObjectOperation.TargetResource`: general purpose buckets
+ * `arn:aws:s3:::<name>`, directory buckets the `s3express` ARN in the same parent Region).
+ */
+export function targetBucketArn(partition: string, bucket: string, region: string, accountId: string): string {
+  return bucket.endsWith('--x-s3')
+    ? `arn:${partition}:s3express:${region}:${accountId}:bucket/${bucket}`
+    : `arn:${partition}:s3:::${bucket}`;
 }
 
 function partitionOf(arn: string): string {
