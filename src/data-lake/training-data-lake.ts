@@ -333,12 +333,7 @@ export class TrainingDataLake extends Construct implements ITrainingDataLake {
 
     const bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectLockEnabled: objectLockEnabled || undefined,
+      ...privateBucketProps(objectLockEnabled),
       encryption: encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
       encryptionKey,
       bucketKeyEnabled: encryptionKey ? true : undefined,
@@ -427,12 +422,7 @@ export class TrainingDataLake extends Construct implements ITrainingDataLake {
     const expireDays = wholeDays(this, 'serverAccessLogsExpireAfter',
       props.serverAccessLogsExpireAfter ?? DEFAULTS.serverAccessLogsExpireAfter, { min: 1 });
     const logs = new s3.Bucket(this, 'AccessLogsBucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectLockEnabled: objectLockEnabled || undefined,
+      ...privateBucketProps(objectLockEnabled),
       // Server access logging delivers only to buckets with SSE-S3 default encryption.
       encryption: s3.BucketEncryption.S3_MANAGED,
       lifecycleRules: [{
@@ -453,6 +443,21 @@ export class TrainingDataLake extends Construct implements ITrainingDataLake {
       'S3 server access logging delivers only to buckets encrypted with SSE-S3, not SSE-KMS.');
     return logs;
   }
+}
+
+/**
+ * What both of the lake's buckets share: private (Block Public Access on all four settings, ACLs
+ * disabled), TLS 1.2 or later only, versioned, Object Lock on request.
+ */
+function privateBucketProps(objectLockEnabled: boolean): s3.BucketProps {
+  return {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    versioned: true,
+    objectLockEnabled: objectLockEnabled || undefined,
+  };
 }
 
 /** Lets the S3 logging service write the source bucket's access logs under the prefix. */
