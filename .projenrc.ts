@@ -102,7 +102,7 @@ project.testTask.prependSpawn(project.bundler.bundleTask);
 // The engine, the handler and the command line import the AWS SDK, which is bundled into them at
 // build time (never a runtime dependency of the library): lint them accordingly.
 project.eslint?.addOverride({
-  files: ['src/transfer/engine/**', 'src/transfer/handler/**', 'src/**/*.lambda.ts', 'src/cli/**'],
+  files: ['src/transfer/engine/**', 'src/**/handler/**', 'src/**/*.lambda.ts', 'src/cli/**'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 

@@ -9,6 +9,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3express from 'aws-cdk-lib/aws-s3express';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
+import { AUTO_DELETE_TAG } from './auto-delete-contract';
+import { AutoDeleteObjects } from './auto-delete-objects';
 import {
   AZ_ID_PATTERN, EXPRESS_ONE_ZONE_AZ_IDS, LOCAL_ZONE_ID_PATTERN, MAX_AZ_ID_LENGTH, REGION_OF_AZ_ID_PREFIX,
   ZONE_NAME_PATTERN, regionPrefixOf,
@@ -105,6 +107,18 @@ export interface ExpressCacheProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Delete every object in the bucket when the bucket is deleted with the stack, so that
+   * CloudFormation can delete it (it deletes empty buckets only). Needs
+   * `removalPolicy: RemovalPolicy.DESTROY`. The bucket is tagged
+   * `cdk-training-storage:auto-delete-objects` = `true`, and a custom resource (a Lambda function
+   * allowed `s3express:CreateSession` in `ReadWrite` mode and `s3express:ListTagsForResource` on
+   * this bucket only) empties it on stack deletion, and only while the bucket carries that tag.
+   *
+   * @default false - the objects stay, and deleting a non-empty bucket fails
+   */
+  readonly autoDeleteObjects?: boolean;
 }
 
 /** Attributes of an existing directory bucket, for {@link ExpressCache.fromBucketAttributes}. */
@@ -358,6 +372,7 @@ const DEFAULTS = {
   metricsFilterId: 'EntireBucket',
   batchReportPrefix: 'dataset-copy-reports/',
   removalPolicy: RemovalPolicy.RETAIN,
+  autoDeleteObjects: false,
 };
 
 /** `--x-s3` and the two `--` separators around the zone ID. */
@@ -525,7 +540,7 @@ export abstract class ExpressCacheBase extends Resource implements IExpressCache
  * dataset in at deploy time.
  *
  * Construct IDs are part of the API: `Resource` (the bucket), `Policy` (the bucket policy),
- * `GatewayEndpoint`, `Import:<prefix segments>` (see `importFrom`).
+ * `GatewayEndpoint`, `AutoDeleteObjects` (see `autoDeleteObjects`), `Import:<prefix segments>` (see `importFrom`).
  *
  * @example
  * declare const gpuSubnet: ec2.ISubnet;
@@ -589,6 +604,13 @@ export class ExpressCache extends ExpressCacheBase {
       throw TrainingStorageError.invalidProperty(this, 'gatewayEndpointSubnets', `${props.gatewayEndpointSubnets.length} selection(s)`,
         'nothing without gatewayEndpointVpc, the VPC that gets the endpoint');
     }
+    const removalPolicy = props.removalPolicy ?? DEFAULTS.removalPolicy;
+    const autoDeleteObjects = props.autoDeleteObjects ?? DEFAULTS.autoDeleteObjects;
+    if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
+      throw TrainingStorageError.invalidProperty(this, 'autoDeleteObjects', 'true',
+        `true only with removalPolicy: RemovalPolicy.DESTROY (here removalPolicy is ${renderRemovalPolicy(removalPolicy)}): `
+        + 'objects are deleted only with a bucket that is deleted; otherwise false (the default)');
+    }
 
     // AWS::S3Express::DirectoryBucket: LocationName is the AZ ID, DataRedundancy SingleAvailabilityZone
     // (AWS CloudFormation template reference). Changing BucketName, LocationName or DataRedundancy
@@ -600,10 +622,16 @@ export class ExpressCache extends ExpressCacheBase {
       bucketEncryption,
       lifecycleConfiguration: lifecycleRules.length > 0 ? { rules: lifecycleRules } : undefined,
       metricsConfigurations: this.requestMetricsEnabled ? [{ id: DEFAULTS.metricsFilterId }] : undefined,
+      // The marker the auto-delete handler checks before it deletes anything.
+      tags: autoDeleteObjects ? [{ key: AUTO_DELETE_TAG.key, value: AUTO_DELETE_TAG.value }] : undefined,
     });
-    this.resource.applyRemovalPolicy(props.removalPolicy ?? DEFAULTS.removalPolicy);
+    this.resource.applyRemovalPolicy(removalPolicy);
     this.bucketName = this.resource.ref;
     this.bucketArn = this.resource.attrArn;
+
+    if (autoDeleteObjects) {
+      new AutoDeleteObjects(this, 'AutoDeleteObjects', { bucketName: this.bucketName, bucketArn: this.bucketArn, bucket: this.resource });
+    }
 
     if (lifecycleRules.length > 0) {
       // AWS docs, "Working with S3 Lifecycle for directory buckets": the lifecycle service needs a
@@ -929,6 +957,11 @@ function positiveInteger(scope: IConstruct, property: string, value: number, min
     throw TrainingStorageError.invalidProperty(scope, property, renderValue(value), `a whole number, ${min} or more`);
   }
   return value;
+}
+
+function renderRemovalPolicy(policy: RemovalPolicy): string {
+  const name = (Object.keys(RemovalPolicy) as Array<keyof typeof RemovalPolicy>).find((k) => RemovalPolicy[k] === policy);
+  return name ? `RemovalPolicy.${name}` : String(policy);
 }
 
 function renderLifecycleValue(value: unknown): string {

@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,10 +12,12 @@ import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-contract';
 import { CopyHandlerFunction } from './copy-handler-function';
 import { DEFAULT_CONCURRENCY } from './defaults';
 import { OverwritePolicy } from './overwrite-policy';
-import { acknowledgeFinding, acknowledgeWildcards } from '../core/acknowledge';
+import { acknowledgeWildcards } from '../core/acknowledge';
 import { DataLocation } from '../core/data-location';
-import { createDataKey } from '../core/encryption';
 import { TrainingStorageError, renderValue } from '../core/errors';
+import {
+  acknowledgeFrameworkInvokes, acknowledgeOutsideVpc, addVpcAccess, createFrameworkRole, createProviderLogGroup, frameworkFunctions,
+} from '../core/provider';
 
 /** How DatasetCopy copies. */
 export enum DatasetCopyEngine {
@@ -391,58 +393,21 @@ export class DatasetCopy extends Construct {
   }
 
   private createLogGroup(props: DatasetCopyProps): logs.LogGroup {
-    let key = props.logEncryptionKey;
-    if (!key) {
-      const created = createDataKey(this, 'LogsKey', `Encrypts the logs of ${this.node.path}`, RemovalPolicy.RETAIN);
-      // CloudWatch Logs encrypts this account's log groups with it (AWS docs: "Encrypt log data in CloudWatch Logs using AWS KMS").
-      const stack = Stack.of(this);
-      created.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogs',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        },
-      }));
-      key = created;
-    }
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = createProviderLogGroup(this, { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
     logGroup.grantWrite(this.role);
     return logGroup;
   }
 
   private frameworkRole(id: string, props: DatasetCopyProps): iam.Role {
-    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    this.logs.grantWrite(role);
-    if (props.vpc) {
-      addVpcAccess(role);
-    }
-    return role;
+    return createFrameworkRole(this, id, this.logs, props.vpc !== undefined);
   }
 
   /** The findings that come with the Provider framework and with prefix-scoped grants, one by one. */
   private acknowledgeFrameworkFindings(provider: cr.Provider, handlers: lambda.Function[], props: DatasetCopyProps,
     reportLocation?: DataLocation): void {
-    const frameworkFunctions = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']
-      .map((id) => provider.node.findChild(id) as lambda.Function);
     // Granting invoke on a function covers its versions and aliases (`<arn>:*`): aws-cdk-lib's grantInvoke.
-    const invokeReason = 'The Provider framework invokes this copy function and its versions (aws-cdk-lib grantInvoke adds <arn>:*).';
-    const waiter = provider.node.findChild('waiter-state-machine');
-    const invokers: Array<[iam.IRole, lambda.Function[]]> = [
-      [frameworkFunctions[0].role!, handlers],
-      [frameworkFunctions[1].role!, handlers],
-      [waiter.node.findChild('Role') as iam.Role, frameworkFunctions.slice(1)],
-    ];
-    for (const [role, functions] of invokers) {
-      acknowledgeWildcards(role, functions.map((f) => `${f.functionArn}:*`), invokeReason);
-    }
-    acknowledgeWildcards(waiter.node.findChild('Role') as iam.Role, ['*'],
-      'X-Ray trace segments and CloudWatch Logs log deliveries have no resource-level permissions.');
+    acknowledgeFrameworkInvokes(provider, handlers,
+      'The Provider framework invokes this copy function and its versions (aws-cdk-lib grantInvoke adds <arn>:*).');
     // The copy's own grants are scoped to the source and destination prefixes.
     const prefixes = [props.source, props.destination, ...(reportLocation ? [reportLocation] : [])];
     acknowledgeWildcards(this.role, prefixes.map((l) => l.objectsArn), 'Copies every object under the source prefix into the destination prefix, and nothing else.');
@@ -453,20 +418,9 @@ export class DatasetCopy extends Construct {
     if (props.vpc) {
       acknowledgeWildcards(this.role, ['*'], 'Lambda functions in a VPC manage their network interfaces; EC2 offers no resource-level scope for these actions.');
     } else {
-      for (const fn of [...handlers, ...frameworkFunctions]) {
-        acknowledgeFinding(fn.node.defaultChild!, 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-          'Runs outside a VPC unless `vpc` is given: it only calls S3 (and S3 Control) over TLS with IAM authentication.');
-      }
+      acknowledgeOutsideVpc([...handlers, ...frameworkFunctions(provider)],
+        'Runs outside a VPC unless `vpc` is given: it only calls S3 (and S3 Control) over TLS with IAM authentication.');
     }
   }
 }
 
-
-/** What a function in a VPC needs to manage its network interfaces (no resource-level scoping exists). */
-function addVpcAccess(role: iam.Role): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
-      'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-    resources: ['*'],
-  }));
-}

@@ -688,3 +688,90 @@ describe('ExpressCache client settings', () => {
     });
   });
 });
+
+describe('ExpressCache autoDeleteObjects', () => {
+  const MARKER_TAG = { Key: 'cdk-training-storage:auto-delete-objects', Value: 'true' };
+
+  test('default: no marker tag, no custom resource, no functions', () => {
+    const stack = testStack();
+    cacheIn(stack, { removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    expect(directoryBucket(template).Properties.Tags).toBeUndefined();
+    template.resourceCountIs('Custom::ExpressCacheAutoDeleteObjects', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('opted in: the bucket carries the marker tag; a custom resource that depends on the bucket, its function and its framework', () => {
+    const stack = testStack();
+    const cache = cacheIn(stack, { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    const template = validatedTemplate(stack);
+    expect(directoryBucket(template).Properties.Tags).toEqual([MARKER_TAG]);
+    const bucketId = stack.getLogicalId(cache.node.defaultChild as any);
+
+    const resources = template.findResources('Custom::ExpressCacheAutoDeleteObjects');
+    expect(Object.keys(resources)).toHaveLength(1);
+    const resource = Object.values(resources)[0];
+    expect(resource.DependsOn).toContain(bucketId);
+    expect(resource.Properties).toEqual({
+      ServiceToken: expect.anything(),
+      BucketName: { Ref: bucketId },
+      BucketArn: { 'Fn::GetAtt': [bucketId, 'Arn'] },
+      AccountId: { Ref: 'AWS::AccountId' },
+    });
+    // The handler and the Provider framework's onEvent function: no waiter.
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Timeout: 900 });
+    // One KMS-encrypted log group, kept one year.
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+    // No AWS managed policies on any role.
+    for (const iamRole of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(iamRole.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('the handler role may create ReadWrite sessions and list the tags of this bucket only', () => {
+    const stack = testStack();
+    const cache = cacheIn(stack, { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    const handlerRole = cache.node.findChild('AutoDeleteObjects').node.findChild('HandlerRole') as iam.Role;
+    const bucketId = stack.getLogicalId(cache.node.defaultChild as any);
+    const statements = policyStatements(stack, handlerRole);
+    const bucketArn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
+    expect(statements).toEqual(expect.arrayContaining([
+      { Action: 's3express:CreateSession', Effect: 'Allow', Resource: bucketArn, Condition: { StringEquals: { 's3express:SessionMode': 'ReadWrite' } } },
+      { Action: 's3express:ListTagsForResource', Effect: 'Allow', Resource: bucketArn },
+    ]));
+    const s3expressStatements = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('s3express:')));
+    expect(s3expressStatements).toHaveLength(2);
+  });
+
+  test.each([
+    ['left out (RETAIN)', undefined, 'RemovalPolicy.RETAIN'],
+    ['SNAPSHOT', RemovalPolicy.SNAPSHOT, 'RemovalPolicy.SNAPSHOT'],
+    ['RETAIN_ON_UPDATE_OR_DELETE', RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE'],
+  ])('autoDeleteObjects: true needs removalPolicy DESTROY (removalPolicy %s)', (_name, removalPolicy, rendered) => {
+    const error = rejection({ availabilityZoneId: 'use1-az4', autoDeleteObjects: true, removalPolicy });
+    expect(error.message).toBe(`[${CACHE_PATH}] autoDeleteObjects: received true; allowed: true only with removalPolicy: `
+      + `RemovalPolicy.DESTROY (here removalPolicy is ${rendered}): objects are deleted only with a bucket that is deleted; `
+      + 'otherwise false (the default)');
+  });
+
+  test('autoDeleteObjects: false with any removal policy is accepted', () => {
+    const stack = testStack();
+    cacheIn(stack, { autoDeleteObjects: false });
+    expect(directoryBucket(Template.fromStack(stack)).Properties.Tags).toBeUndefined();
+  });
+
+  test('passes the validators with zero findings, also with SSE-KMS and lifecycle rules', () => {
+    const stack = testStack();
+    const key = createDataKey(stack, 'Key', 'cache key', RemovalPolicy.DESTROY);
+    cacheIn(stack, {
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
+      encryptionKey: key,
+      lifecycleRules: [{ expiration: Duration.days(7) }],
+    });
+    expect(() => validatedTemplate(stack)).not.toThrow();
+  });
+});

@@ -19,6 +19,10 @@ import {
   CopyObjectCommandInput,
   CreateMultipartUploadCommand,
   CreateMultipartUploadCommandInput,
+  DeleteObjectsCommand,
+  DeleteObjectsCommandInput,
+  ListMultipartUploadsCommand,
+  ListMultipartUploadsCommandInput,
   HeadObjectCommand,
   HeadObjectCommandInput,
   ListObjectsV2Command,
@@ -34,7 +38,7 @@ export const GIB = 1024 * MIB;
 /** The commands the fake answers. */
 export type OperationName =
   | 'ListObjectsV2' | 'HeadObject' | 'CopyObject' | 'CreateMultipartUpload'
-  | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload';
+  | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'DeleteObjects' | 'ListMultipartUploads';
 
 const COMMANDS: ReadonlyArray<[new (...args: never[]) => object, OperationName]> = [
   [ListObjectsV2Command, 'ListObjectsV2'],
@@ -44,6 +48,8 @@ const COMMANDS: ReadonlyArray<[new (...args: never[]) => object, OperationName]>
   [UploadPartCopyCommand, 'UploadPartCopy'],
   [CompleteMultipartUploadCommand, 'CompleteMultipartUpload'],
   [AbortMultipartUploadCommand, 'AbortMultipartUpload'],
+  [DeleteObjectsCommand, 'DeleteObjects'],
+  [ListMultipartUploadsCommand, 'ListMultipartUploads'],
 ];
 
 export type Algorithm = 'CRC64NVME' | 'CRC32C' | 'CRC32' | 'SHA256' | 'SHA1';
@@ -442,6 +448,8 @@ export class FakeS3 {
       case 'UploadPartCopy': return this.uploadPartCopy(input);
       case 'CompleteMultipartUpload': return this.completeMultipartUpload(input);
       case 'AbortMultipartUpload': return this.abortMultipartUpload(input);
+      case 'DeleteObjects': return this.deleteObjects(input);
+      case 'ListMultipartUploads': return this.listMultipartUploads(input);
     }
   }
 
@@ -451,6 +459,26 @@ export class FakeS3 {
       throw errors.noSuchBucket();
     }
     return bucket;
+  }
+
+  /** DeleteObjects: at most 1000 keys; a missing key counts as deleted (as in S3). */
+  private deleteObjects(input: DeleteObjectsCommandInput) {
+    const bucket = this.bucket(input.Bucket);
+    const objects = input.Delete?.Objects ?? [];
+    if (objects.length === 0 || objects.length > 1000) {
+      throw errors.invalidArgument(`DeleteObjects takes 1 to 1000 keys, received ${objects.length}`);
+    }
+    if (isDirectory(input.Bucket!) && objects.some((o) => o.VersionId !== undefined && o.VersionId !== 'null')) {
+      throw errors.invalidArgument('Directory buckets are not versioned');
+    }
+    for (const object of objects) {
+      bucket.delete(object.Key!);
+    }
+    return {
+      $metadata: { httpStatusCode: 200 },
+      Deleted: input.Delete?.Quiet ? undefined : objects.map((o) => ({ Key: o.Key })),
+      Errors: undefined,
+    };
   }
 
   private listObjectsV2(input: ListObjectsV2CommandInput) {
@@ -691,6 +719,22 @@ export class FakeS3 {
     this.bucket(upload.bucket).set(upload.key, object);
     this.storage.uploads.delete(upload.uploadId);
     return { $metadata: { httpStatusCode: 200 }, Bucket: upload.bucket, Key: upload.key, ETag: object.etag };
+  }
+
+  /** The bucket's open uploads, `pageSize` at a time (KeyMarker / UploadIdMarker paging). */
+  private listMultipartUploads(input: ListMultipartUploadsCommandInput) {
+    const open = [...this.storage.uploads.values()].filter((u) => u.bucket === input.Bucket)
+      .sort((a, b) => (a.key === b.key ? a.uploadId.localeCompare(b.uploadId) : a.key.localeCompare(b.key)));
+    const after = input.KeyMarker === undefined ? open
+      : open.filter((u) => u.key > input.KeyMarker! || (u.key === input.KeyMarker && u.uploadId > (input.UploadIdMarker ?? '')));
+    const page = after.slice(0, this.pageSize);
+    const truncated = after.length > page.length;
+    return {
+      Uploads: page.map((u) => ({ Key: u.key, UploadId: u.uploadId })),
+      IsTruncated: truncated,
+      NextKeyMarker: truncated ? page[page.length - 1].key : undefined,
+      NextUploadIdMarker: truncated ? page[page.length - 1].uploadId : undefined,
+    };
   }
 
   private abortMultipartUpload(input: AbortMultipartUploadCommandInput) {
