@@ -12,6 +12,7 @@ import {
   AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client,
 } from '@aws-sdk/client-s3';
 import { ListTagsForResourceCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from '../auto-delete-contract';
 
 /** What the handler needs from the outside world. */
@@ -25,20 +26,10 @@ export interface AutoDeleteDeps {
 }
 
 /** The CloudFormation event, as the Provider framework passes it. */
-export interface AutoDeleteEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly StackId: string;
-  readonly ResourceProperties: AutoDeleteResourceProperties & { readonly ServiceToken?: string };
-  readonly OldResourceProperties?: AutoDeleteResourceProperties;
-  readonly PhysicalResourceId?: string;
-}
+export type AutoDeleteEvent = ProviderEvent<AutoDeleteResourceProperties>;
 
-export interface AutoDeleteResponse {
-  readonly PhysicalResourceId: string;
-  readonly Data?: Record<string, string>;
-}
+/** What onEvent answers. */
+export type AutoDeleteResponse = OnEventResponse;
 
 /** DeleteObjects takes at most 1000 keys. */
 export const MAX_DELETE_BATCH = 1000;

@@ -9,6 +9,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { CopyResourceProperties } from '../copy-contract';
 import { CopyResult, OverwritePolicy, copyDataset } from '../engine/engine';
 import { MAX_COPY_OBJECT_BYTES } from '../engine/parts';
@@ -28,22 +29,12 @@ export interface HandlerDeps {
 }
 
 /** The CloudFormation event, as the Provider framework passes it. */
-export interface CopyEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly StackId: string;
-  readonly ResourceProperties: CopyResourceProperties & { readonly ServiceToken?: string };
-  readonly OldResourceProperties?: CopyResourceProperties;
-  readonly PhysicalResourceId?: string;
+export interface CopyEvent extends ProviderEvent<CopyResourceProperties> {
   /** What onEvent returned (isComplete only). */
   readonly Data?: Record<string, string>;
 }
 
-export interface OnEventResponse {
-  readonly PhysicalResourceId: string;
-  readonly Data?: Record<string, string>;
-}
+export type { OnEventResponse };
 
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
