@@ -45,6 +45,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-s3@^3.1169.0',
     '@aws-sdk/client-s3-control@^3.1112.0',
     '@smithy/node-http-handler',
+    // The engine's direct CopyObject path: the SDK's own endpoint rules and SigV4 signer.
+    '@smithy/core@^3.41.0',
+    '@smithy/signature-v4@^5.7.5',
     '@types/aws-lambda',
     'esbuild',
     // Integration tests: a real S3-compatible server (needs Node.js >= 22.5, shipped as a package).

@@ -5,8 +5,9 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CopyOptions, createS3Client } from '../../src/transfer/engine';
+import { DirectCopyObject } from '../../src/transfer/engine/direct-copy';
 import {
   LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, listKeys, localS3Client, makeDataset, putObjects,
   recordedCopy, startLocalS3, useLocalS3Credentials,
@@ -166,6 +167,38 @@ test('a second run skips what checksums prove identical, and copies multipart co
   expect(second.copied).toEqual(LARGE_KEYS);
   expect(second.multipart).toEqual(LARGE_KEYS);
   expect(await compareCopies(client, OBJECTS, SOURCE_PREFIX, destination.bucket, destination.prefix)).toEqual([]);
+}, 60_000);
+
+test('the direct CopyObject path and the SDK path leave the same copies; small objects take the direct one', async () => {
+  await s3.createBucket('paths-destination');
+  const sends = jest.spyOn(S3Client.prototype, 'send');
+  const directCopies = jest.spyOn(DirectCopyObject.prototype, 'copy');
+  try {
+    const direct = await recordedCopy(SOURCE, { bucket: 'paths-destination', prefix: 'direct/' }, copyOptions());
+    const sdkCopyObjects = () => sends.mock.calls.filter(([command]) => command instanceof CopyObjectCommand).length;
+    expect(direct.result).toMatchObject({ complete: true, objectsCopied: OBJECTS.length });
+    expect(directCopies).toHaveBeenCalledTimes(SMALL_KEYS.length);
+    expect(sdkCopyObjects()).toBe(0);
+
+    directCopies.mockClear();
+    const viaSdkClient = createS3Client({ endpoint: s3.endpoint, maxSockets: 16, directCopyObject: false });
+    engineClients.push(viaSdkClient);
+    const viaSdk = await recordedCopy(SOURCE, { bucket: 'paths-destination', prefix: 'sdk/' }, copyOptions({ sourceClient: viaSdkClient }));
+    expect(viaSdk.result).toMatchObject({ complete: true, objectsCopied: OBJECTS.length });
+    expect(directCopies).not.toHaveBeenCalled();
+    expect(sdkCopyObjects()).toBe(SMALL_KEYS.length);
+  } finally {
+    sends.mockRestore();
+    directCopies.mockRestore();
+  }
+  for (const prefix of ['direct/', 'sdk/']) {
+    expect(await compareCopies(client, OBJECTS, SOURCE_PREFIX, 'paths-destination', prefix)).toEqual([]);
+  }
+  const listing = await listKeys(client, 'paths-destination');
+  const under = (prefix: string) => new Map([...listing]
+    .filter(([key]) => key.startsWith(prefix))
+    .map(([key, size]) => [key.slice(prefix.length), size]));
+  expect(under('direct/')).toEqual(under('sdk/'));
 }, 60_000);
 
 describe('a directory bucket (S3 Express One Zone) destination', () => {

@@ -14,6 +14,7 @@ import {
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
 import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
+import { directCopierOf } from './direct-copy';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
 import { backoffDelayMs, describeError, isRetryable } from './retry';
 
@@ -329,16 +330,20 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const storageClass = (): Pick<CopyObjectCommandInput, 'StorageClass'> =>
     o.storageClass && !isDirectoryBucket(destination.bucket) ? { StorageClass: o.storageClass as CopyObjectCommandInput['StorageClass'] } : {};
 
+  const direct = directCopierOf(dst);
   const copySingle = async (object: SourceObject, destinationKey: string, crc: ChecksumAlgorithm | undefined) => {
-    await request(object.key, 'CopyObject', () => dst.send(new CopyObjectCommand({
+    const input: CopyObjectCommandInput = {
       Bucket: destination.bucket,
       Key: destinationKey,
       CopySource: copySourceOf(source.bucket, object.key),
       MetadataDirective: 'COPY',
-      ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'],
+      ...(crc ? { ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'] } : {}),
       ...storageClass(),
       ...encryption(),
-    })));
+    };
+    await request(object.key, 'CopyObject', async () => {
+      await (direct ? direct.copy(input) : dst.send(new CopyObjectCommand(input)));
+    });
   };
 
   const copyMultipart = async (object: SourceObject, destinationKey: string, sourceHead: HeadObjectCommandOutput, fingerprint: ObjectFingerprint) => {

@@ -1,0 +1,258 @@
+import * as http from 'http';
+import * as https from 'https';
+import { AddressInfo } from 'net';
+import { Readable } from 'stream';
+import { CopyObjectCommand, CopyObjectCommandInput, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest, HttpResponse } from '@smithy/core/transport';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createS3Client, isRetryable } from '../../../src/transfer/engine';
+import { DirectAnswer, DirectCopyObject, DirectTransport, directCopierOf, encodeKey, serverFault } from '../../../src/transfer/engine/direct-copy';
+
+const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token' };
+
+/** An S3 client whose requests are recorded and answered with a successful copy, never sent. */
+function recordingSdkClient(config: S3ClientConfig, answer: () => DirectAnswer = okAnswer): { client: S3Client; sent: HttpRequest[] } {
+  const sent: HttpRequest[] = [];
+  const client = new S3Client({
+    ...config,
+    credentials: CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: HttpRequest) => {
+        sent.push(request);
+        const a = answer();
+        const body = Readable.from([Buffer.from(a.body)]);
+        return { response: new HttpResponse({ statusCode: a.statusCode, headers: a.headers as Record<string, string>, body }) };
+      },
+    },
+  });
+  return { client, sent };
+}
+
+/** A transport that records the direct path's requests and answers them as told. */
+class RecordingTransport extends DirectTransport {
+  public readonly sent: HttpRequest[] = [];
+  public constructor(private readonly answer: () => DirectAnswer | Promise<DirectAnswer> = okAnswer) {
+    super(new http.Agent(), new https.Agent(), 1000);
+  }
+  public override async send(protocol: string, request: HttpRequest): Promise<DirectAnswer> {
+    this.sent.push(HttpRequest.clone({ ...request, protocol } as HttpRequest));
+    return this.answer();
+  }
+}
+
+function okAnswer(): DirectAnswer {
+  return { statusCode: 200, headers: {}, body: '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><ETag>"abc"</ETag></CopyObjectResult>' };
+}
+
+function errorAnswer(statusCode: number, code: string): DirectAnswer {
+  return { statusCode, headers: { 'x-amz-request-id': 'REQ1' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code} happened</Message></Error>` };
+}
+
+function lower(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function signedHeadersOf(request: HttpRequest): string[] {
+  return /SignedHeaders=([^,]+)/.exec(lower(request.headers).authorization)![1].split(';');
+}
+
+/** Signs a recorded request again, with only the headers it signed, at its own x-amz-date. */
+async function resign(request: HttpRequest, region: string): Promise<string> {
+  const headers = lower(request.headers);
+  const keep = signedHeadersOf(request).filter((name) => name !== 'x-amz-date' && name !== 'x-amz-security-token' && name !== 'x-amz-content-sha256');
+  const bare = new HttpRequest({
+    method: request.method,
+    protocol: request.protocol,
+    hostname: request.hostname,
+    port: request.port,
+    path: request.path,
+    query: request.query,
+    headers: Object.fromEntries(keep.map((name) => [name, headers[name]])),
+  });
+  const date = headers['x-amz-date'];
+  const signingDate = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
+  const reference = new SignatureV4({ credentials: CREDENTIALS, region, service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: true });
+  const signed = await reference.sign(bare, { signingDate }) as HttpRequest;
+  return lower(signed.headers).authorization;
+}
+
+const KEYS = [
+  'datasets/corpus/shard-00001.tar',
+  'with space/and+plus/file (1).txt',
+  "odd/!*'()~._-/name",
+  'unicode/données/日本語.bin',
+  'percent/100%/a=b&c?d#e',
+  'double//slash',
+];
+
+const ENDPOINTS: Array<{ name: string; config: S3ClientConfig; region: string }> = [
+  { name: 'S3 virtual-hosted (eu-west-1)', config: { region: 'eu-west-1' }, region: 'eu-west-1' },
+  { name: 'S3-compatible server, path-style', config: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', forcePathStyle: true }, region: 'us-east-1' },
+];
+
+describe('DirectCopyObject sends what the SDK sends', () => {
+  for (const endpoint of ENDPOINTS) {
+    for (const key of KEYS) {
+      test(`${endpoint.name}: ${key}`, async () => {
+        const input: CopyObjectCommandInput = {
+          Bucket: 'training-bucket',
+          Key: key,
+          CopySource: `source-bucket/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+          MetadataDirective: 'COPY',
+          ChecksumAlgorithm: 'CRC32',
+          StorageClass: 'INTELLIGENT_TIERING',
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        };
+        const sdk = recordingSdkClient(endpoint.config);
+        await sdk.client.send(new CopyObjectCommand(input));
+        const transport = new RecordingTransport();
+        await new DirectCopyObject(recordingSdkClient(endpoint.config).client, transport).copy(input);
+
+        const [viaSdk] = sdk.sent;
+        const [direct] = transport.sent;
+        expect(direct.method).toBe(viaSdk.method);
+        expect(direct.protocol).toBe(viaSdk.protocol);
+        expect(direct.hostname).toBe(viaSdk.hostname);
+        expect(direct.port).toBe(viaSdk.port);
+        expect(direct.path).toBe(viaSdk.path);
+        expect(direct.query).toEqual(viaSdk.query);
+
+        // Every header the direct path sends has the SDK's value (the signature aside).
+        const sdkHeaders = lower(viaSdk.headers);
+        const directHeaders = lower(direct.headers);
+        for (const [name, value] of Object.entries(directHeaders)) {
+          if (!['authorization', 'x-amz-date', 'content-length'].includes(name)) {
+            expect([name, value]).toEqual([name, sdkHeaders[name]]);
+          }
+        }
+        // The SDK's own signature is what the reference signer computes for the SDK's request...
+        expect(await resign(viaSdk, endpoint.region)).toBe(sdkHeaders.authorization);
+        // ...and the direct path's signature is what the same reference computes for its request.
+        expect(await resign(direct, endpoint.region)).toBe(directHeaders.authorization);
+        expect(signedHeadersOf(direct)).toEqual(expect.arrayContaining(['host', 'x-amz-copy-source', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']));
+        expect(directHeaders['x-amz-security-token']).toBe(CREDENTIALS.sessionToken);
+      });
+    }
+  }
+
+  test('keys are encoded per segment like the SDK (RFC 3986, slashes kept)', () => {
+    expect(encodeKey("a b/c+d/(e)!*'~")).toBe('a%20b/c%2Bd/%28e%29%21%2A%27~');
+  });
+});
+
+describe('DirectCopyObject answers', () => {
+  const input: CopyObjectCommandInput = { Bucket: 'training-bucket', Key: 'k', CopySource: 'source-bucket/k', MetadataDirective: 'COPY' };
+
+  test.each([
+    [503, 'SlowDown'],
+    [500, 'InternalError'],
+    [429, 'TooManyRequests'],
+  ])('HTTP %d %s is a retryable server fault, as the SDK names it, and not sent again', async (status, code) => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' });
+    const transport = new RecordingTransport(() => errorAnswer(status, code));
+    const error = await new DirectCopyObject(sdk.client, transport).copy(input).catch((e) => e);
+    expect(error).toMatchObject({ name: code, message: `${code} happened`, $metadata: { httpStatusCode: status, requestId: 'REQ1' } });
+    expect(isRetryable(error)).toBe(true);
+    expect(sdk.sent).toHaveLength(0);
+  });
+
+  test('a 200 answer with an <Error> body or no body fails as a retryable 503, like the SDK', () => {
+    const withError = serverFault({ ...errorAnswer(200, 'InternalError') });
+    expect(withError).toMatchObject({ name: 'InternalError', $metadata: { httpStatusCode: 503 } });
+    expect(isRetryable(withError)).toBe(true);
+    const empty = serverFault({ statusCode: 200, headers: {}, body: '' });
+    expect(empty).toMatchObject({ name: 'InternalError', message: 'S3 aborted request', $metadata: { httpStatusCode: 503 } });
+    expect(serverFault(okAnswer())).toBeUndefined();
+  });
+
+  test.each([
+    [301, 'PermanentRedirect'],
+    [400, 'AuthorizationHeaderMalformed'],
+    [403, 'RequestTimeTooSkewed'],
+    [404, 'NoSuchKey'],
+  ])('HTTP %d %s is handed to the SDK, which sends the request again and reports it its way', async (status, code) => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' }, () => errorAnswer(status, code));
+    const transport = new RecordingTransport(() => errorAnswer(status, code));
+    const error = await new DirectCopyObject(sdk.client, transport).copy(input).catch((e) => e);
+    expect(transport.sent).toHaveLength(1);
+    expect(sdk.sent).toHaveLength(1);
+    expect(error).toMatchObject({ name: code, $metadata: { httpStatusCode: status } });
+    expect(isRetryable(error)).toBe(false);
+  });
+
+  test('a success after the SDK handled the answer is a success', async () => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' });
+    const transport = new RecordingTransport(() => errorAnswer(301, 'PermanentRedirect'));
+    await expect(new DirectCopyObject(sdk.client, transport).copy(input)).resolves.toBeUndefined();
+    expect(sdk.sent).toHaveLength(1);
+  });
+
+  test.each([
+    ['directory buckets (session authentication)', 'cache--use1-az4--x-s3'],
+    ['access point ARNs', 'arn:aws:s3:eu-west-1:111122223333:accesspoint/training'],
+  ])('%s always go through the SDK', async (_what, bucket) => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' });
+    const transport = new RecordingTransport();
+    await new DirectCopyObject(sdk.client, transport).copy({ ...input, Bucket: bucket });
+    expect(transport.sent).toHaveLength(0);
+    expect(sdk.sent).toHaveLength(1);
+  });
+
+  test('inputs the direct path cannot send are refused instead of dropped', async () => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' });
+    await expect(new DirectCopyObject(sdk.client, new RecordingTransport()).copy({ ...input, ACL: 'private' }))
+      .rejects.toThrow('DirectCopyObject does not send ACL');
+  });
+});
+
+describe('DirectTransport', () => {
+  let server: http.Server;
+  let port: number;
+  let behaviour: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => behaviour(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const request = () => new HttpRequest({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port, path: '/b/k', headers: { 'content-length': '0' } });
+
+  test('answers with status, headers and body', async () => {
+    behaviour = (_req, res) => res.writeHead(200, { 'x-amz-request-id': 'R' }).end('<CopyObjectResult/>');
+    const agent = new http.Agent({ keepAlive: true });
+    const answer = await new DirectTransport(agent, new https.Agent(), 5000).send('http:', request());
+    expect(answer).toMatchObject({ statusCode: 200, body: '<CopyObjectResult/>', headers: { 'x-amz-request-id': 'R' } });
+    agent.destroy();
+  });
+
+  test('a connection reset is a retryable error', async () => {
+    behaviour = (req) => req.socket.destroy();
+    const error = await new DirectTransport(new http.Agent(), new https.Agent(), 5000).send('http:', request()).catch((e) => e);
+    expect(error).toMatchObject({ code: 'ECONNRESET' });
+    expect(isRetryable(error)).toBe(true);
+  });
+
+  test('no answer within the timeout is a retryable TimeoutError', async () => {
+    behaviour = () => undefined; // never answers
+    const error = await new DirectTransport(new http.Agent(), new https.Agent(), 100).send('http:', request()).catch((e) => e);
+    expect(error).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
+    expect(isRetryable(error)).toBe(true);
+  });
+});
+
+describe('createS3Client', () => {
+  test('turns the direct CopyObject path on by default, off on request', () => {
+    const on = createS3Client({ region: 'eu-west-1' });
+    const off = createS3Client({ region: 'eu-west-1', directCopyObject: false });
+    expect(directCopierOf(on)).toBeInstanceOf(DirectCopyObject);
+    expect(directCopierOf(off)).toBeUndefined();
+    expect(directCopierOf(new S3Client({ region: 'eu-west-1' }))).toBeUndefined();
+    on.destroy();
+    off.destroy();
+  });
+});
