@@ -4,7 +4,7 @@
  * per-request latency (0 ms, and 30 ms: S3 Standard's first-byte latency).
  *
  *   npx ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts [--repeats 3] [--small-repeats 5] [--quick] [--no-sweep]
- *     [--sweep 16,32,64,128,256] [--latencies 0,30] [--only small|large] [--no-aws-cli] [--no-engine-cli] [--no-pin]
+ *     [--sweep 16,32,64,128,256,512] [--latencies 0,30] [--only small|large] [--no-aws-cli] [--no-engine-cli] [--no-pin]
  *     [--out benchmarks/results/latest.json]
  *
  * Workloads: 2,000 objects of 64 KiB, and 4 objects of 64 MiB (seeded by multipart upload).
@@ -97,7 +97,7 @@ interface Options {
 function parseOptions(argv: readonly string[]): Options {
   let repeats = 3;
   let smallRepeats = 5;
-  let sweep = [16, 32, 64, 128, 256];
+  let sweep = [16, 32, 64, 128, 256, 512];
   let awsCli = true;
   let engineCli = true;
   let out = path.join(REPO, 'benchmarks', 'results', 'latest.json');

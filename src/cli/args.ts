@@ -142,7 +142,7 @@ CopyObject and multipart UploadPartCopy: nothing is downloaded. Objects already 
 destination with the same size and checksum are skipped, so a stopped copy resumes.
 
 Options:
-  --concurrency N            requests in flight (default 128)
+  --concurrency N            requests in flight (default 256)
   --endpoint-url URL         an S3-compatible endpoint (path-style addressing)
   --region R                 region of both buckets (default: AWS_REGION, else us-east-1)
   --source-region R          region of the source bucket

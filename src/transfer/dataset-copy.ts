@@ -90,7 +90,7 @@ export interface DatasetCopyProps {
   /**
    * Copy requests in flight at once (Lambda engine).
    *
-   * @default 128
+   * @default 256
    */
   readonly concurrency?: number;
 

@@ -93,8 +93,8 @@ describe('cdk-training-storage copy', () => {
     await main(['copy', 's3://lake/p/', 's3://cache/q/', '--source-region', 'us-east-1', '--destination-region', 'us-west-2',
       '--endpoint-url', 'http://127.0.0.1:9', '--no-progress'], cli);
     expect(cli.clients).toEqual([
-      { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxSockets: 128 },
-      { region: 'us-west-2', endpoint: 'http://127.0.0.1:9', maxSockets: 128 },
+      { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxSockets: 256 },
+      { region: 'us-west-2', endpoint: 'http://127.0.0.1:9', maxSockets: 256 },
     ]);
   });
 

@@ -43,7 +43,7 @@ describe('DatasetCopy with the default (Lambda) engine', () => {
       DestinationBucket: { Ref: Match.stringLikeRegexp('^CacheBucket') },
       DestinationPrefix: 'datasets/corpus/',
       Engine: 'LAMBDA',
-      Concurrency: '128',
+      Concurrency: '256',
       Overwrite: 'IF_DIFFERENT',
       SourceRegion: { Ref: 'AWS::Region' },
       DestinationRegion: { Ref: 'AWS::Region' },

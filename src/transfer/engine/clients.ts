@@ -11,7 +11,7 @@ export interface S3ClientOptions {
   readonly region?: string;
   /** An S3-compatible endpoint such as `http://127.0.0.1:4566` (path-style addressing is then used). */
   readonly endpoint?: string;
-  /** Sockets per host: at least the engine's concurrency, or requests queue in the HTTP agent. @default 128 */
+  /** Sockets per host: at least the engine's concurrency, or requests queue in the HTTP agent. @default 256 */
   readonly maxSockets?: number;
   /**
    * Send CopyObject requests into general purpose buckets without the SDK's middleware stack (same

@@ -71,7 +71,7 @@ export interface CopyOptions {
    * @default true
    */
   readonly listDestination?: boolean;
-  /** Requests in flight at once (each object and each part is one request). @default 128 */
+  /** Requests in flight at once (each object and each part is one request). @default 256 */
   readonly concurrency?: number;
   /** Objects larger than this are copied in parts (at most 5 GiB, CopyObject's limit). @default 5 GiB */
   readonly multipartThresholdBytes?: number;

@@ -115,7 +115,7 @@ describe('locations', () => {
 
   test('the defaults are the documented ones', () => {
     expect(ENGINE_DEFAULTS).toEqual({
-      concurrency: 128,
+      concurrency: 256,
       multipartThresholdBytes: 5 * GIB,
       partSizeBytes: 256 * MIB,
       maxAttempts: 8,
