@@ -860,13 +860,22 @@ function targets(measurements: readonly Measurement[], latencies: readonly numbe
       const partCeiling = partCeilings.length > 0
         ? partCeilings.reduce((a, b) => (b.s.objectsPerSecond > a.s.objectsPerSecond ? b : a)) : undefined;
       for (const engine of engines) {
-        const r = ratio(engine, ceiling);
         const multipart = engine.m.settings.multipartThresholdBytes !== undefined && engine.m.settings.defaults !== true;
-        const sameOperation = multipart && partCeiling ? `; ${percent(ratio(engine, partCeiling))}% of the best UploadPartCopy ceiling` : '';
+        if (multipart) {
+          // The engine forced through UploadPartCopy: judged against the same operation's ceiling.
+          const r = ratio(engine, partCeiling);
+          checks.push({
+            target: `${workload.name} +${latencyMs} ms: ${engine.m.contender} ≥ 90% of the UploadPartCopy ceiling`,
+            measured: `${percent(r)}% of ${partCeiling?.m.contender ?? 'no ceiling'}; ${percent(ratio(engine, ceiling))}% of ${ceiling?.m.contender ?? 'no ceiling'}`,
+            met: verdict(r, 0.9),
+          });
+          continue;
+        }
+        const r = ratio(engine, ceiling);
         const sameClient = sdkCeiling && sdkCeiling !== ceiling ? `; ${percent(ratio(engine, sdkCeiling))}% of the SDK ceiling (${sdkCeiling.m.contender})` : '';
         checks.push({
           target: `${workload.name} +${latencyMs} ms: ${engine.m.contender} ≥ 90% of the ceiling`,
-          measured: `${percent(r)}% of ${ceiling?.m.contender ?? 'no ceiling'}${sameOperation}${sameClient}`,
+          measured: `${percent(r)}% of ${ceiling?.m.contender ?? 'no ceiling'}${sameClient}`,
           met: verdict(r, 0.9),
         });
       }
