@@ -150,8 +150,8 @@ export interface LustreScratchProps {
    * provisioned IOPS suit many small files (1500, 3000, 6000, 12000, then multiples of 12000 up to
    * 192000; Intelligent-Tiering: 6000 or 12000).
    *
-   * @default LustreMetadataConfiguration.automatic() on PERSISTENT_2 SSD, provisioned(6000) on
-   *   Intelligent-Tiering, none on scratch
+   * @default LustreMetadataConfiguration.automatic() on PERSISTENT_2 SSD with Lustre 2.15,
+   *   provisioned(6000) on Intelligent-Tiering, none on scratch and with Lustre 2.12
    */
   readonly metadataConfiguration?: LustreMetadataConfiguration;
 
@@ -269,9 +269,9 @@ export interface LustreScratchProps {
   readonly freeCapacityAlarmThreshold?: Size;
 
   /**
-   * What happens to the file system, its data repository associations, its key and its log group
-   * when they leave the stack. `RemovalPolicy.DESTROY` deletes the file system and every file on it
-   * that was not exported: an explicit opt-in to losing data.
+   * What happens to the file system, its data repository associations and its key when they leave
+   * the stack. `RemovalPolicy.DESTROY` deletes the file system and every file on it that was not
+   * exported: an explicit opt-in to losing data. The log group is retained either way.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -717,9 +717,11 @@ export class LustreScratch extends LustreScratchBase {
     }
 
     // Metadata configuration (PERSISTENT_2).
+    // By default: provisioned IOPS on Intelligent-Tiering (AUTOMATIC is SSD only), AUTOMATIC on
+    // PERSISTENT_2 SSD with Lustre 2.15 (Lustre 2.12 takes no metadata configuration), none on scratch.
     const metadata = props.metadataConfiguration
       ?? (intelligentTiering ? LustreMetadataConfiguration.provisioned(DEFAULTS.intelligentTieringMetadataIops)
-        : persistent ? LustreMetadataConfiguration.automatic() : undefined);
+        : persistent && this.lustreVersion === LustreVersion.V_2_15 ? LustreMetadataConfiguration.automatic() : undefined);
     const literalIops = metadata?.iops !== undefined && !Token.isUnresolved(metadata.iops) ? metadata.iops : undefined;
     this.fail(rules.checkMetadata(deploymentType, storageType, metadata?.mode as rules.MetadataModeValue | undefined, literalIops));
     if (metadata?.mode === 'USER_PROVISIONED' && metadata.iops === undefined) {
