@@ -1154,7 +1154,7 @@ function kubernetesQuantity(scope: IConstruct, size: Size): string {
 /** A size as a whole number of GiB. */
 function wholeGibibytes(scope: IConstruct, property: string, size: Size): number {
   try {
-    return size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    return size.toGibibytes({ rounding: SizeRoundingBehavior.FAIL });
   } catch {
     throw TrainingStorageError.invalidProperty(scope, property, `${size.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR })} MiB`, 'a whole number of GiB');
   }
