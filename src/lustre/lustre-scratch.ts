@@ -928,7 +928,7 @@ export class LustreScratch extends LustreScratchBase {
       } : undefined,
     });
     association.applyRemovalPolicy(this.removalPolicy);
-    this.associations.push({ fileSystemPath, bucketKey, prefix: location.prefix, s3Uri: location.s3Uri, association });
+    this.associations.push({ fileSystemPath, bucketKey, prefix: location.prefix, s3Uri: renderLocation(location), association });
     this.rootSquashResource?.node.addDependency(association);
     if (location.encryptionKey) {
       this.allowFsxThroughKey(location);
@@ -972,7 +972,7 @@ export class LustreScratch extends LustreScratchBase {
     const result = key.addToResourcePolicy(statement);
     if (!result.statementAdded) {
       Validations.of(this).addWarning('LustreScratch.KeyPolicy',
-        `The KMS key of ${location.s3Uri} is not managed by this app: add this statement to its key policy so that FSx can read and `
+        `The KMS key of ${renderLocation(location)} is not managed by this app: add this statement to its key policy so that FSx can read and `
         + `write the bucket through it (FSx for Lustre User Guide, "Working with server-side encrypted Amazon S3 buckets"): `
         + `${JSON.stringify(stack.resolve(statement.toStatementJson()))}. Acknowledge with Validations.of(fs).acknowledge({ id: 'LustreScratch.KeyPolicy', reason }).`);
     }
@@ -1132,6 +1132,11 @@ function defaultFileSystemPath(scope: IConstruct, location: DataLocation): strin
       'a path such as "/datasets" when the location\'s prefix is an unresolved token (the default path is derived from the prefix)');
   }
   return location.prefix === '' ? '/' : `/${location.prefix.slice(0, -1)}`;
+}
+
+/** A location for messages: its `s3://` URI, with the bucket's construct path when its name is a token. */
+function renderLocation(location: DataLocation): string {
+  return Token.isUnresolved(location.bucketName) ? `s3://<${location.bucket.node.path}>/${location.prefix}` : location.s3Uri;
 }
 
 function checkKubernetesName(scope: IConstruct, property: string, name: string, maxLength: number): void {
