@@ -43,16 +43,16 @@ export function renderMountCommands(input: MountScriptInput): string[] {
     `lustre_source="${source}"`,
     'lustre_resolved=false',
     `for lustre_attempt in $(seq 1 ${input.dnsAttempts}); do`,
-    '  if getent hosts "$lustre_dns" > /dev/null; then lustre_resolved=true; break; fi',
-    `  echo "waiting for $lustre_dns to resolve ($lustre_attempt/${input.dnsAttempts})"`,
+    '  if getent hosts "${lustre_dns}" > /dev/null; then lustre_resolved=true; break; fi',
+    `  echo "waiting for \${lustre_dns} to resolve (\${lustre_attempt}/${input.dnsAttempts})"`,
     `  sleep ${DNS_RETRY_SECONDS}`,
     'done',
-    `if [ "$lustre_resolved" != true ]; then echo "FSx for Lustre: $lustre_dns did not resolve within ${input.dnsAttempts * DNS_RETRY_SECONDS} seconds" >&2; exit 1; fi`,
+    `if [[ "\${lustre_resolved}" != true ]]; then echo "FSx for Lustre: \${lustre_dns} did not resolve within ${input.dnsAttempts * DNS_RETRY_SECONDS} seconds" >&2; exit 1; fi`,
     `mkdir -p '${path}'`,
-    `if ! mountpoint -q '${path}'; then mount -t lustre -o relatime,flock "$lustre_source" '${path}' || { echo "FSx for Lustre: mounting $lustre_source failed" >&2; exit 1; }; fi`,
+    `if ! mountpoint -q '${path}'; then mount -t lustre -o relatime,flock "\${lustre_source}" '${path}' || { echo "FSx for Lustre: mounting \${lustre_source} failed" >&2; exit 1; }; fi`,
   );
   if (input.fstab) {
-    lines.push(`if ! grep -qs "^$lustre_source ${path} lustre " /etc/fstab; then echo "$lustre_source ${path} lustre ${fstabOptions} 0 0" >> /etc/fstab; fi`);
+    lines.push(`if ! grep -qs "^\${lustre_source} ${path} lustre " /etc/fstab; then echo "\${lustre_source} ${path} lustre ${fstabOptions} 0 0" >> /etc/fstab; fi`);
   }
   return lines;
 }
