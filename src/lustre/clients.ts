@@ -81,7 +81,10 @@ export const FSX_CSI_DRIVER = 'fsx.csi.aws.com';
  * when the claim goes (Retain).
  * @internal
  */
-export function renderPersistentVolume(input: PersistentVolumeInput): { persistentVolume: Record<string, any>; persistentVolumeClaim: Record<string, any> } {
+export function renderPersistentVolume(input: PersistentVolumeInput): {
+  persistentVolume: Record<string, any>;
+  persistentVolumeClaim: Record<string, any>;
+} {
   const persistentVolume = {
     apiVersion: 'v1',
     kind: 'PersistentVolume',

@@ -734,8 +734,11 @@ export class LustreScratch extends LustreScratchBase {
 
     // Capacity and throughput.
     const capacityContext: rules.CapacityContext = {
-      deploymentType, storageType, efa,
-      perUnitStorageThroughput: perUnitStorageThroughput !== undefined && !Token.isUnresolved(perUnitStorageThroughput) ? perUnitStorageThroughput : undefined,
+      deploymentType,
+      storageType,
+      efa,
+      perUnitStorageThroughput: perUnitStorageThroughput !== undefined && !Token.isUnresolved(perUnitStorageThroughput)
+        ? perUnitStorageThroughput : undefined,
     };
     if (props.storageCapacityGiB !== undefined && props.throughputTargetMBps !== undefined) {
       throw TrainingStorageError.invalidProperty(this, 'throughputTargetMBps', renderValue(props.throughputTargetMBps),
@@ -973,7 +976,7 @@ export class LustreScratch extends LustreScratchBase {
     if (!result.statementAdded) {
       Validations.of(this).addWarning('LustreScratch.KeyPolicy',
         `The KMS key of ${renderLocation(location)} is not managed by this app: add this statement to its key policy so that FSx can read and `
-        + `write the bucket through it (FSx for Lustre User Guide, "Working with server-side encrypted Amazon S3 buckets"): `
+        + 'write the bucket through it (FSx for Lustre User Guide, "Working with server-side encrypted Amazon S3 buckets"): '
         + `${JSON.stringify(stack.resolve(statement.toStatementJson()))}. Acknowledge with Validations.of(fs).acknowledge({ id: 'LustreScratch.KeyPolicy', reason }).`);
     }
   }

@@ -171,7 +171,9 @@ describe('Kubernetes manifests', () => {
       volumeAttributes: { dnsname: { 'Fn::GetAtt': [id, 'DNSName'] }, mountname: { 'Fn::GetAtt': [id, 'LustreMountName'] } },
     });
     expect(manifests.persistentVolume.spec).toEqual(expect.objectContaining({
-      capacity: { storage: '4800Gi' }, storageClassName: 'static', mountOptions: ['flock', 'noatime'],
+      capacity: { storage: '4800Gi' },
+      storageClassName: 'static',
+      mountOptions: ['flock', 'noatime'],
       claimRef: { namespace: 'default', name: 'scratch-claim' },
     }));
     expect(manifests.persistentVolumeClaim.metadata).toEqual({ name: 'scratch-claim', namespace: 'default' });
@@ -205,8 +207,9 @@ describe('imported file systems', () => {
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] });
     const nodes = new ec2.SecurityGroup(stack, 'Nodes', { vpc });
     fsx.allowFrom(nodes);
-    const ingress = stack.node.findAll().filter((c) => c instanceof ec2.CfnSecurityGroupIngress).map((c) => stack.resolve((c as ec2.CfnSecurityGroupIngress)._toCloudFormation()));
-    const ports = ingress.map((r: any) => Object.values(r.Resources)[0] as any).map((r) => `${JSON.stringify(r.Properties.GroupId).replace(/^"|"$/g, '')}:${r.Properties.FromPort}-${r.Properties.ToPort}`);
+    const ingress = stack.node.findAll().filter((c): c is ec2.CfnSecurityGroupIngress => c instanceof ec2.CfnSecurityGroupIngress)
+      .map((c) => Object.values(stack.resolve(c._toCloudFormation()).Resources)[0] as any);
+    const ports = ingress.map((r) => `${JSON.stringify(r.Properties.GroupId).replace(/^"|"$/g, '')}:${r.Properties.FromPort}-${r.Properties.ToPort}`);
     expect(ports.sort()).toEqual(['sg-0123456789abcdef0:1018-1023', 'sg-0123456789abcdef0:988-988',
       `${JSON.stringify({ 'Fn::GetAtt': [stack.getLogicalId(nodes.node.defaultChild as any), 'GroupId'] })}:1018-1023`,
       `${JSON.stringify({ 'Fn::GetAtt': [stack.getLogicalId(nodes.node.defaultChild as any), 'GroupId'] })}:988-988`].sort());

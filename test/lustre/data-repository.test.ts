@@ -153,16 +153,19 @@ describe('data repository rules', () => {
   test('rejects data repositories on SCRATCH_1, Intelligent-Tiering and Lustre 2.10', () => {
     const stack = testStack();
     const lake = new TrainingDataLake(stack, 'Lake0');
-    expect(rejection({ deploymentType: LustreDeploymentType.SCRATCH_1, dataRepositories: [{ location: lake.datasets }] }, stack).message).toBe(message(
+    const datasets = [{ location: lake.datasets }];
+    expect(rejection({ deploymentType: LustreDeploymentType.SCRATCH_1, dataRepositories: datasets }, stack).message).toBe(message(
       'dataRepositories', 'a data repository', 'none with SCRATCH_1: data repository associations need SCRATCH_2 or PERSISTENT_2'));
     const stack2 = testStack();
     const lake2 = new TrainingDataLake(stack2, 'Lake0');
-    expect(rejection({ storageType: LustreStorageType.INTELLIGENT_TIERING, throughputCapacityMBps: 4000, dataRepositories: [{ location: lake2.datasets }] },
+    const it = { storageType: LustreStorageType.INTELLIGENT_TIERING, throughputCapacityMBps: 4000 };
+    expect(rejection({ ...it, dataRepositories: [{ location: lake2.datasets }] },
       stack2).message).toBe(message('dataRepositories', 'a data repository',
       'none with LustreStorageType.INTELLIGENT_TIERING: Intelligent-Tiering file systems take no data repository associations'));
     const stack3 = testStack();
     const lake3 = new TrainingDataLake(stack3, 'Lake0');
-    expect(rejection({ deploymentType: LustreDeploymentType.SCRATCH_2, lustreVersion: LustreVersion.V_2_10, dataRepositories: [{ location: lake3.datasets }] },
+    const v210 = { deploymentType: LustreDeploymentType.SCRATCH_2, lustreVersion: LustreVersion.V_2_10 };
+    expect(rejection({ ...v210, dataRepositories: [{ location: lake3.datasets }] },
       stack3).message).toBe(message('dataRepositories', 'a data repository', 'none with Lustre 2.10: data repository associations need Lustre 2.12 or 2.15'));
   });
 
@@ -190,7 +193,8 @@ describe('data repository rules', () => {
     const stack = testStack();
     const fs = scratchIn(stack);
     const lake = lakeOf(stack);
-    expect(thrown(() => fs.addDataRepository({ location: lake.datasets, autoExport: [DataRepositoryEvent.NEW, DataRepositoryEvent.NEW] })).message).toBe(
+    const twice = [DataRepositoryEvent.NEW, DataRepositoryEvent.NEW];
+    expect(thrown(() => fs.addDataRepository({ location: lake.datasets, autoExport: twice })).message).toBe(
       message('autoExport', '["NEW","NEW"]', 'any of DataRepositoryEvent.NEW, CHANGED and DELETED, each at most once (an empty list turns the policy off)'));
     expect(thrown(() => fs.addDataRepository({ location: lake.datasets, importedFileChunkSizeMiB: 0 })).message).toBe(message('importedFileChunkSizeMiB',
       '0', 'a whole number of MiB from 1 to 512000 (FSx default 1024)'));

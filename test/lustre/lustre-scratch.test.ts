@@ -376,8 +376,11 @@ describe('LustreScratch encryption and backups', () => {
 
   test('rejects a key on scratch', () => {
     const stack = testStack();
-    expect(rejection({ deploymentType: LustreDeploymentType.SCRATCH_2, encryptionKey: kms.Key.fromKeyArn(stack, 'K',
-      'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab') }, stack).message).toBe(message('encryptionKey', 'a key',
+    expect(rejection({
+      deploymentType: LustreDeploymentType.SCRATCH_2,
+      encryptionKey: kms.Key.fromKeyArn(stack, 'K',
+        'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    }, stack).message).toBe(message('encryptionKey', 'a key',
       'nothing with SCRATCH_2: scratch file systems are encrypted with keys that FSx manages'));
   });
 
@@ -458,7 +461,8 @@ describe('LustreScratch root squash', () => {
     const stack = testStack();
     const { vpc, subnet, lake } = validatedNetwork(stack);
     const fs = new LustreScratch(stack, 'Scratch', {
-      vpc, subnet,
+      vpc,
+      subnet,
       rootSquash: LustreRootSquash.squashTo(65534, 65534, { noSquashNids: ['10.0.1.6@tcp'] }),
       dataRepositories: [{ location: lake.datasets }],
     });

@@ -104,7 +104,8 @@ describe('throughput', () => {
       property: 'throughputCapacityMBps', received: '6000', allowed: 'a multiple of 4000 MB/s (4000, 8000, 12000, ...)',
     });
     expect(rules.checkThroughputCapacity('INTELLIGENT_TIERING', undefined)).toEqual({
-      property: 'throughputCapacityMBps', received: 'nothing',
+      property: 'throughputCapacityMBps',
+      received: 'nothing',
       allowed: 'a multiple of 4000 MB/s (4000, 8000, ...): Intelligent-Tiering file systems are sized by throughput',
     });
     expect(rules.checkThroughputCapacity('SSD', 4000)?.allowed).toBe(
@@ -117,7 +118,8 @@ describe('throughput', () => {
     expect(rules.checkReadCache('INTELLIGENT_TIERING', 262144, 8000, true)).toBeUndefined();
     expect(rules.checkReadCache('INTELLIGENT_TIERING', undefined, 4000, false)).toBeUndefined();
     expect(rules.checkReadCache('INTELLIGENT_TIERING', 32, 8000, true)).toEqual({
-      property: 'readCache', received: '32 GiB',
+      property: 'readCache',
+      received: '32 GiB',
       allowed: 'a whole number of GiB from 64 to 262144 for 8000 MB/s of throughput capacity (32 to 131072 GiB for every 4000 MB/s)',
     });
     expect(rules.checkReadCache('INTELLIGENT_TIERING', 131073, 4000, true)?.received).toBe('131073 GiB');
@@ -136,7 +138,8 @@ describe('metadata, EFA and Lustre versions', () => {
     }
     for (const iops of [1000, 2000, 18000, 204000]) {
       expect(rules.checkMetadata('PERSISTENT_2', 'SSD', 'USER_PROVISIONED', iops)).toEqual({
-        property: 'metadataConfiguration', received: `${iops} IOPS`,
+        property: 'metadataConfiguration',
+        received: `${iops} IOPS`,
         allowed: 'one of 1500, 3000, 6000, 12000, then multiples of 12000 up to 192000 (24000, 36000, 48000, ..., 192000) metadata IOPS for SSD file systems',
       });
     }
@@ -242,13 +245,15 @@ describe('backups, keys, logging, root squash', () => {
     expect(rules.checkSquashId('rootSquash.uid', 4294967294)).toBeUndefined();
     for (const id of [0, -1, 4294967295, 1.5]) {
       expect(rules.checkSquashId('rootSquash.gid', id)).toEqual({
-        property: 'rootSquash.gid', received: String(id),
+        property: 'rootSquash.gid',
+        received: String(id),
         allowed: 'a whole number from 1 to 4294967294 (0 is root: use LustreRootSquash.disabled() to turn root squash off)',
       });
     }
     expect(rules.checkNoSquashNids(['10.0.1.6@tcp', '10.0.[2-10].[1-255]@tcp'])).toBeUndefined();
     expect(rules.checkNoSquashNids(['node1@tcp'])).toEqual({
-      property: 'rootSquash.noSquashNids[0]', received: '"node1@tcp"',
+      property: 'rootSquash.noSquashNids[0]',
+      received: '"node1@tcp"',
       allowed: 'a Lustre NID of 11 to 43 characters: an IPv4 address or range followed by "@tcp", such as "10.0.1.6@tcp" or "10.0.[2-10].[1-255]@tcp"',
     });
     expect(rules.checkNoSquashNids(['10.0.1.6@tcp', '10.0.1.7'])?.property).toBe('rootSquash.noSquashNids[1]');
@@ -282,7 +287,8 @@ describe('data repositories', () => {
     expect(rules.normalizeFileSystemPath('/datasets/corpus/')).toBe('/datasets/corpus');
     for (const path of ['datasets', '', '//', '/a//b', '/a/./b', '/a/../b', '/a b', `/${'x'.repeat(4096)}`]) {
       expect(rules.normalizeFileSystemPath(path)).toEqual({
-        property: 'fileSystemPath', received: JSON.stringify(path),
+        property: 'fileSystemPath',
+        received: JSON.stringify(path),
         allowed: 'an absolute path on the file system such as "/datasets" or "/checkpoints/run1": starts with "/", no empty, "." or ".." segment, '
           + 'no whitespace or control characters, at most 4096 characters',
       });
@@ -315,7 +321,8 @@ describe('data repositories', () => {
     expect(rules.checkEvents('autoImport', [])).toBeUndefined();
     expect(rules.checkEvents('autoImport', ['NEW', 'CHANGED', 'DELETED'])).toBeUndefined();
     expect(rules.checkEvents('autoExport', ['NEW', 'NEW'])).toEqual({
-      property: 'autoExport', received: '["NEW","NEW"]',
+      property: 'autoExport',
+      received: '["NEW","NEW"]',
       allowed: 'any of DataRepositoryEvent.NEW, CHANGED and DELETED, each at most once (an empty list turns the policy off)',
     });
     expect(rules.checkEvents('autoImport', ['MODIFIED'])?.received).toBe('["MODIFIED"]');
