@@ -110,7 +110,8 @@ export interface LustreScratchProps {
    * 38400, 19200, 9600 or 4800 GiB at 125, 250, 500 or 1000 MB/s/TiB). Give this or
    * `throughputTargetMBps`, not both.
    *
-   * @default - derived from `throughputTargetMBps`; 1200 GiB without it
+   * @default - derived from `throughputTargetMBps`; without it 1200 GiB (EFA: one step of its
+   *   increment, such as 38400 GiB at 125 MB/s/TiB)
    */
   readonly storageCapacityGiB?: number;
 
@@ -724,9 +725,6 @@ export class LustreScratch extends LustreScratchBase {
         : persistent && this.lustreVersion === LustreVersion.V_2_15 ? LustreMetadataConfiguration.automatic() : undefined);
     const literalIops = metadata?.iops !== undefined && !Token.isUnresolved(metadata.iops) ? metadata.iops : undefined;
     this.fail(rules.checkMetadata(deploymentType, storageType, metadata?.mode as rules.MetadataModeValue | undefined, literalIops));
-    if (metadata?.mode === 'USER_PROVISIONED' && metadata.iops === undefined) {
-      throw TrainingStorageError.invalidProperty(this, 'metadataConfiguration', 'USER_PROVISIONED without IOPS', 'LustreMetadataConfiguration.provisioned(iops)');
-    }
     if (efa) {
       this.fail(rules.checkEfa(deploymentType, metadata !== undefined));
     }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -148,6 +148,15 @@ describe('data repository rules', () => {
       + 'no whitespace or control characters, at most 4096 characters'));
     expect(thrown(() => fs.addDataRepository({ location: lakeOf(stack).datasets, fileSystemPath: fs.fileSystemId }))
       .message).toBe(message('fileSystemPath', '(unresolved token)', 'a literal path such as "/datasets": it names the association and is checked for overlaps'));
+  });
+
+  test('a location whose prefix is a token needs a file system path', () => {
+    const stack = testStack();
+    const fs = scratchIn(stack);
+    const location = DataLocation.fromBucket(lakeOf(stack).bucket, Token.asString({ Ref: 'Prefix' }));
+    expect(thrown(() => fs.addDataRepository({ location })).message).toBe(message('fileSystemPath', 'nothing',
+      'a path such as "/datasets" when the location\'s prefix is an unresolved token (the default path is derived from the prefix)'));
+    expect(fs.addDataRepository({ location, fileSystemPath: '/parameterized' }).node.id).toBe('DataRepository:parameterized');
   });
 
   test('rejects data repositories on SCRATCH_1, Intelligent-Tiering and Lustre 2.10', () => {

@@ -1,6 +1,6 @@
 import * as fs_ from 'fs';
 import * as path from 'path';
-import { CfnResource, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -232,6 +232,8 @@ describe('LustreScratch deployment types and sizing', () => {
     expect(rejection({ storageCapacityGiB: 1200, throughputTargetMBps: 100 }).message).toBe(message('throughputTargetMBps', '100',
       'nothing together with storageCapacityGiB: give the capacity or the throughput it is derived from, not both'));
     expect(rejection({ throughputTargetMBps: -1 }).message).toBe(message('throughputTargetMBps', '-1', 'a positive number of MB/s'));
+    expect(rejection({ throughputTargetMBps: Token.asNumber({ Ref: 'Target' }) }).message).toBe(message('throughputTargetMBps', '(unresolved token)',
+      'a literal number of MB/s: the capacity is derived from it at synth time'));
   });
 
   test('rejects a subnet that is not in the VPC', () => {
