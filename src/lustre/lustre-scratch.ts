@@ -226,7 +226,8 @@ export interface LustreScratchProps {
    * and only without data repositories: FSx does not link data repositories to file systems with
    * backups, and S3 keeps what they export.
    *
-   * @default - 30 days (the FSx API's default) on PERSISTENT_2 without data repositories; off otherwise
+   * @default - 30 days on PERSISTENT_2 without data repositories (a month of daily restore points: the data lives nowhere
+   *   else; CloudFormation's own default is 0, no backups); off otherwise
    */
   readonly automaticBackupRetention?: Duration;
 
