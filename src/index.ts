@@ -4,3 +4,4 @@ export * from './data-lake/training-data-lake';
 export * from './transfer/dataset-copy';
 export * from './transfer/overwrite-policy';
 export * from './express';
+export * from './lustre';

@@ -3,23 +3,16 @@
  * DatasetCopy and ExpressCache's auto-delete: one KMS-encrypted log group, framework roles without
  * AWS managed policies, and the acknowledgements of the framework's own findings.
  */
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeFinding, acknowledgeWildcards } from './acknowledge';
-import { createDataKey } from './encryption';
+import { EncryptedLogGroupOptions, createEncryptedLogGroup } from './log-group';
 
 /** Options of {@link createProviderLogGroup}. @internal */
-export interface ProviderLogGroupOptions {
-  /** @default logs.RetentionDays.ONE_YEAR */
-  readonly retention?: logs.RetentionDays;
-  /** @default - a new key `LogsKey` with rotation, usable by CloudWatch Logs for this account's log groups */
-  readonly encryptionKey?: kms.IKey;
-}
+export type ProviderLogGroupOptions = EncryptedLogGroupOptions;
 
 /**
  * The log group `Logs` of a custom resource's functions and waiter: KMS-encrypted (a new key
@@ -27,27 +20,7 @@ export interface ProviderLogGroupOptions {
  * @internal
  */
 export function createProviderLogGroup(scope: Construct, options: ProviderLogGroupOptions = {}): logs.LogGroup {
-  let key = options.encryptionKey;
-  if (!key) {
-    const created = createDataKey(scope, 'LogsKey', `Encrypts the logs of ${scope.node.path}`, RemovalPolicy.RETAIN);
-    // CloudWatch Logs encrypts this account's log groups with it (AWS docs: "Encrypt log data in CloudWatch Logs using AWS KMS").
-    const stack = Stack.of(scope);
-    created.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogs',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
-    key = created;
-  }
-  return new logs.LogGroup(scope, 'Logs', {
-    retention: options.retention ?? logs.RetentionDays.ONE_YEAR,
-    encryptionKey: key,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  return createEncryptedLogGroup(scope, options);
 }
 
 /**
