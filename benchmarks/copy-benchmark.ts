@@ -608,12 +608,29 @@ function ceilingCopyObject(client: S3Client, workload: Workload, keys: readonly 
   });
 }
 
-/** Diagnostic: unsigned CopyObject requests over plain HTTP (no SDK), `limit` in flight. */
-function rawHttpCopyObject(endpoint: string, agent: http.Agent, workload: Workload, keys: readonly string[], limit: number): CopyTask {
+/**
+ * The headers of a SigV4-signed CopyObject (as the SDK and the engine send them), with a fixed
+ * signature: fauxqs does not check signatures, and the client spends no CPU on signing.
+ */
+const SIGNED_SHAPE_HEADERS = {
+  'x-amz-date': '20261122T000000Z',
+  'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  'authorization': 'AWS4-HMAC-SHA256 Credential=test/20261122/us-east-1/s3/aws4_request, '
+    + 'SignedHeaders=content-length;host;x-amz-content-sha256;x-amz-copy-source;x-amz-date;x-amz-metadata-directive, '
+    + `Signature=${'0'.repeat(64)}`,
+};
+
+/**
+ * CopyObject requests over plain HTTP (no SDK), `limit` in flight: bare (no authentication headers
+ * at all), or with the headers of a signed request and a fixed signature.
+ */
+function rawHttpCopyObject(
+  endpoint: string, agent: http.Agent, workload: Workload, keys: readonly string[], limit: number, signedShape: boolean,
+): CopyTask {
+  const query = signedShape ? '?x-id=CopyObject' : '';
   const copy = (destinationKey: string, source: string) => new Promise<void>((resolve, reject) => {
-    const request = http.request(`${endpoint}/${DESTINATION_BUCKET}/${destinationKey}`, {
-      method: 'PUT', agent, headers: { 'x-amz-copy-source': source, 'x-amz-metadata-directive': 'COPY', 'content-length': 0 },
-    }, (response) => {
+    const headers = { 'x-amz-copy-source': source, 'x-amz-metadata-directive': 'COPY', 'content-length': 0, ...(signedShape ? SIGNED_SHAPE_HEADERS : {}) };
+    const request = http.request(`${endpoint}/${DESTINATION_BUCKET}/${destinationKey}${query}`, { method: 'PUT', agent, headers }, (response) => {
       response.resume();
       response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`CopyObject answered HTTP ${response.statusCode}`))));
       response.on('error', reject);
@@ -661,20 +678,35 @@ function ceilingUploadPartCopy(client: S3Client, workload: Workload, keys: reado
 }
 
 /** The engine: `copyDataset` with a fresh client, as one copy job would have. */
+/**
+ * The engine's clients, one per socket limit, kept across runs like the ceilings' clients: every
+ * contender in the process copies on warm keep-alive connections, so that the runs compare request
+ * rates, not connection set-up (the command lines, new processes, start cold by nature).
+ */
+const engineClients = new Map<string, S3Client>();
+
+function engineClientFor(endpoint: string, maxSockets: number | undefined): S3Client {
+  const id = `${endpoint} ${maxSockets ?? 'default'}`;
+  let client = engineClients.get(id);
+  if (!client) {
+    client = createS3Client({ endpoint, maxSockets });
+    engineClients.set(id, client);
+    const created = client;
+    cleanups.push(() => created.destroy());
+  }
+  return client;
+}
+
 function engineCopy(endpoint: string, workload: Workload, options: Partial<CopyOptions> = {}, maxSockets?: number): CopyTask {
   return async (destinationPrefix) => {
-    const client = createS3Client({ endpoint, maxSockets });
-    try {
-      const result = await copyDataset(
-        { bucket: SOURCE_BUCKET, prefix: workload.prefix },
-        { bucket: DESTINATION_BUCKET, prefix: destinationPrefix },
-        { sourceClient: client, ...options },
-      );
-      if (!result.complete || result.objectsCopied !== workload.count) {
-        throw new Error(`the engine copied ${result.objectsCopied} of ${workload.count} objects: ${result.failures.slice(0, 3).map((f) => `${f.key}: ${f.error}`).join('; ')}`);
-      }
-    } finally {
-      client.destroy();
+    const client = engineClientFor(endpoint, maxSockets);
+    const result = await copyDataset(
+      { bucket: SOURCE_BUCKET, prefix: workload.prefix },
+      { bucket: DESTINATION_BUCKET, prefix: destinationPrefix },
+      { sourceClient: client, ...options },
+    );
+    if (!result.complete || result.objectsCopied !== workload.count) {
+      throw new Error(`the engine copied ${result.objectsCopied} of ${workload.count} objects: ${result.failures.slice(0, 3).map((f) => `${f.key}: ${f.error}`).join('; ')}`);
     }
   };
 }
@@ -1023,7 +1055,7 @@ async function main(): Promise<number> {
   log('warming up (not recorded)');
   await bench.warmUp(SMALL, engineCopy(endpoint, SMALL));
   await bench.warmUp(SMALL, ceilingCopyObject(unlimited, SMALL, keysOf(SMALL), 256));
-  await bench.warmUp(SMALL, rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256));
+  await bench.warmUp(SMALL, rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, false));
 
   const large = (partBytes: number) => ({ multipartThresholdBytes: LARGE_THRESHOLD_BYTES, partSizeBytes: partBytes });
   const mib = (bytes: number) => `${bytes / MIB} MiB`;
@@ -1050,8 +1082,15 @@ async function main(): Promise<number> {
         repeats: options.smallRepeats,
         kind: 'ceiling',
         contender: 'ceiling: unsigned HTTP CopyObject (no SDK), 256 in flight',
-        settings: { inFlight: 256, maxSockets: 256 },
-        task: rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256),
+        settings: { inFlight: 256, maxSockets: 256, headers: 'bare' },
+        task: rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, false),
+      },
+      {
+        repeats: options.smallRepeats,
+        kind: 'ceiling',
+        contender: 'ceiling: HTTP CopyObject, signed headers (no SDK), 256 in flight',
+        settings: { inFlight: 256, maxSockets: 256, headers: 'signed shape, fixed signature' },
+        task: rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, true),
       },
       {
         repeats: options.smallRepeats,
