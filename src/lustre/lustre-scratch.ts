@@ -750,7 +750,8 @@ export class LustreScratch extends LustreScratchBase {
     if (throughputCapacity === undefined || !Token.isUnresolved(throughputCapacity)) {
       this.fail(rules.checkThroughputCapacity(storageType, throughputCapacity));
     } else if (!intelligentTiering) {
-      this.fail(rules.checkThroughputCapacity(storageType, 0));
+      const violation = rules.checkThroughputCapacity(storageType, 0)!;
+      this.fail({ ...violation, received: '(unresolved token)' });
     }
     let capacity: number | undefined;
     if (props.storageCapacityGiB !== undefined) {
@@ -838,6 +839,10 @@ export class LustreScratch extends LustreScratchBase {
       },
     });
     this.resource.applyRemovalPolicy(this.removalPolicy);
+    // FSx checks the group's rules when it creates the file system ("do not permit Lustre LNET
+    // network traffic on port 988"): the self-referencing rules are resources of their own, which
+    // CloudFormation would otherwise create in parallel with the file system.
+    this.resource.node.addDependency(this.securityGroup);
     this.fileSystemId = this.resource.ref;
     this.fileSystemArn = this.resource.attrResourceArn;
     this.dnsName = this.resource.attrDnsName;
@@ -888,6 +893,10 @@ export class LustreScratch extends LustreScratchBase {
     this.fail(rules.checkDataRepositoryCount(this.associations.length + 1));
 
     const location = options.location;
+    if (location.isDirectoryBucket) {
+      throw TrainingStorageError.invalidProperty(this, 'location', renderLocation(location),
+        'a location in a general purpose bucket: FSx for Lustre data repositories link to general purpose buckets, not S3 Express One Zone directory buckets');
+    }
     const fileSystemPath = literalFileSystemPath(this, options.fileSystemPath ?? defaultFileSystemPath(this, location));
     const stack = Stack.of(this);
     const bucketKey = JSON.stringify(stack.resolve(location.bucketName));
@@ -930,6 +939,11 @@ export class LustreScratch extends LustreScratchBase {
       } : undefined,
     });
     association.applyRemovalPolicy(this.removalPolicy);
+    // One after another: FSx can fail associations of one file system created at the same time.
+    const previous = this.associations[this.associations.length - 1]?.association;
+    if (previous) {
+      association.addDependency(previous);
+    }
     this.associations.push({ fileSystemPath, bucketKey, prefix: location.prefix, s3Uri: renderLocation(location), association });
     this.rootSquashResource?.node.addDependency(association);
     if (location.encryptionKey) {

@@ -116,6 +116,8 @@ describe('mount commands', () => {
         + 'allowed: an absolute path below / of letters, digits, ".", "_", "-" and "/", such as "/fsx" (no spaces or shell characters)');
     }
     expect(thrown(() => fsx.mountCommands({ fileSystemPath: '/data sets' })).message).toMatch(/^\[Test\/Imported\] fileSystemPath: received "\/data sets"/);
+    expect(thrown(() => fsx.mountCommands({ fileSystemPath: '/data$x' })).message).toBe('[Test/Imported] fileSystemPath: received "/data$x"; '
+      + 'allowed: a directory of letters, digits, ".", "_", "-" and "/" (the mount script quotes nothing else)');
     expect(thrown(() => fsx.mountCommands({ dnsWaitTimeout: Duration.seconds(5) })).message).toBe(
       '[Test/Imported] dnsWaitTimeout: received 5 seconds; allowed: at least 10 seconds');
   });

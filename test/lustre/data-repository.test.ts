@@ -58,6 +58,13 @@ describe('data repository associations', () => {
       S3: { AutoExportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } },
     });
     expect(fs.dataRepositories).toEqual([fs.node.findChild('DataRepository:datasets'), checkpoints]);
+    // ImportedFileChunkSize is left to FSx (1024 MiB) unless given.
+    const datasetsAssociation = associations(template).find((a) => a.Properties.FileSystemPath === '/datasets')!;
+    expect(datasetsAssociation.Properties.ImportedFileChunkSize).toBeUndefined();
+    // Created one after another: FSx can fail associations of one file system created at the same time.
+    const checkpointsAssociation = associations(template).find((a) => a.Properties.FileSystemPath === '/checkpoints')!;
+    expect(checkpointsAssociation.DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(fs.node.findChild('DataRepository:datasets') as any)]));
+    expect(datasetsAssociation.DependsOn ?? []).not.toContain(stack.getLogicalId(checkpoints));
     expect(checkpoints.node.id).toBe('DataRepository:checkpoints');
     // Linked to S3: no backups (FSx cannot link data repositories to file systems with backups).
     expect(fileSystem(template).Properties.LustreConfiguration.AutomaticBackupRetentionDays).toBe(0);
@@ -282,5 +289,16 @@ describe('data repositories in SSE-KMS buckets', () => {
     const bucket = s3.Bucket.fromBucketName(stack, 'Plain', 'plain-bucket');
     fs.addDataRepository({ location: DataLocation.fromBucket(bucket, 'x/') });
     expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('AllowFSxForLustreDataRepositories');
+  });
+});
+
+describe('data repository locations', () => {
+  test('a directory bucket (S3 Express One Zone) is rejected: FSx links general purpose buckets', () => {
+    const stack = testStack();
+    const fs = scratchIn(stack);
+    const bucket = s3.Bucket.fromBucketName(stack, 'Express', 'cache--use1-az4--x-s3');
+    const location = DataLocation.fromBucket(bucket, 'corpus/', { directoryBucket: true });
+    expect(thrown(() => fs.addDataRepository({ location })).message).toBe(message('location', 's3://cache--use1-az4--x-s3/corpus/',
+      'a location in a general purpose bucket: FSx for Lustre data repositories link to general purpose buckets, not S3 Express One Zone directory buckets'));
   });
 });

@@ -301,6 +301,8 @@ describe('LustreScratch Intelligent-Tiering', () => {
   test('rejects throughput capacity and a read cache with SSD', () => {
     expect(rejection({ throughputCapacityMBps: 4000 }).message).toBe(message('throughputCapacityMBps', '4000',
       'nothing with SSD storage: throughput is storage capacity times perUnitStorageThroughput (use throughputTargetMBps to size it)'));
+    expect(rejection({ throughputCapacityMBps: Token.asNumber({ Ref: 'Throughput' }) }).message).toBe(message('throughputCapacityMBps', '(unresolved token)',
+      'nothing with SSD storage: throughput is storage capacity times perUnitStorageThroughput (use throughputTargetMBps to size it)'));
     expect(rejection({ readCache: LustreReadCache.none() }).message).toBe(message('readCache', 'a read cache',
       'nothing with SSD storage: the SSD read cache belongs to Intelligent-Tiering'));
   });
@@ -518,6 +520,20 @@ describe('LustreScratch removal policy', () => {
 });
 
 describe('LustreScratch clients and security groups', () => {
+  test('the file system is created after every rule of its security group (FSx checks port 988 at creation)', () => {
+    const stack = testStack();
+    const fs = scratchIn(stack);
+    const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
+    fs.allowFrom(new ec2.SecurityGroup(stack, 'Nodes', { vpc, allowAllOutbound: false }));
+    const template = Template.fromStack(stack);
+    const rules = [
+      ...Object.keys(template.findResources('AWS::EC2::SecurityGroupIngress')),
+      ...Object.keys(template.findResources('AWS::EC2::SecurityGroupEgress')),
+    ].filter((id) => fs.securityGroup.node.findAll().some((c) => c instanceof CfnResource && stack.getLogicalId(c) === id));
+    expect(rules.length).toBeGreaterThanOrEqual(4); // 988 and 1018-1023, in and out, within the group
+    expect(fileSystem(template).DependsOn).toEqual(expect.arrayContaining([...rules, logicalId(stack, fs.securityGroup)]));
+  });
+
   test('allowFrom and connections.allowDefaultPortFrom open TCP 988 and 1018-1023 both ways, nothing else', () => {
     const stack = testStack();
     const fs = scratchIn(stack);
