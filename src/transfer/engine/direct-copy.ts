@@ -52,6 +52,11 @@ export class DirectCopyObject {
       throw fault;
     }
     if (answer.statusCode !== 200) {
+      if (inAnotherRegion(answer)) {
+        // The bucket is not where the client's Region says: from now on the SDK, which follows
+        // S3's redirects, sends this bucket's copies.
+        this.endpoints.set(input.Bucket!, Promise.resolve(undefined));
+      }
       // Not a server fault: the SDK handles it (region redirects, clock skew) or reports it.
       await this.client.send(new CopyObjectCommand(input));
     }
@@ -181,6 +186,12 @@ export function serverFault(answer: DirectAnswer): Error | undefined {
     $fault: 'server',
     $metadata: { httpStatusCode: failed200 ? 503 : answer.statusCode, requestId },
   });
+}
+
+/** A redirect, or an answer naming another Region: the bucket lives elsewhere. */
+function inAnotherRegion(answer: DirectAnswer): boolean {
+  return (answer.statusCode >= 300 && answer.statusCode < 400)
+    || /<Code>(AuthorizationHeaderMalformed|IllegalLocationConstraintException|PermanentRedirect)<\/Code>/.test(answer.body);
 }
 
 function headerOf(headers: http.IncomingHttpHeaders, name: string): string | undefined {

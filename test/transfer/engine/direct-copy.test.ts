@@ -183,6 +183,26 @@ describe('DirectCopyObject answers', () => {
     expect(isRetryable(error)).toBe(false);
   });
 
+  test('after an answer that the bucket is in another Region, its copies go through the SDK only', async () => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' });
+    const transport = new RecordingTransport(() => errorAnswer(301, 'PermanentRedirect'));
+    const direct = new DirectCopyObject(sdk.client, transport);
+    await direct.copy(input);
+    await direct.copy({ ...input, Key: 'k2' });
+    await direct.copy({ ...input, Bucket: 'other-bucket' });
+    expect(transport.sent.map((r) => r.hostname)).toEqual(['training-bucket.s3.eu-west-1.amazonaws.com', 'other-bucket.s3.eu-west-1.amazonaws.com']);
+    expect(sdk.sent).toHaveLength(3);
+  });
+
+  test('after a denied or missing object, the next copy still takes the direct path', async () => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' }, () => errorAnswer(404, 'NoSuchKey'));
+    const transport = new RecordingTransport(() => errorAnswer(404, 'NoSuchKey'));
+    const direct = new DirectCopyObject(sdk.client, transport);
+    await expect(direct.copy(input)).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(direct.copy(input)).rejects.toMatchObject({ name: 'NoSuchKey' });
+    expect(transport.sent).toHaveLength(2);
+  });
+
   test('a success after the SDK handled the answer is a success', async () => {
     const sdk = recordingSdkClient({ region: 'eu-west-1' });
     const transport = new RecordingTransport(() => errorAnswer(301, 'PermanentRedirect'));
