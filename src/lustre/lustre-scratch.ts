@@ -942,7 +942,7 @@ export class LustreScratch extends LustreScratchBase {
     // One after another: FSx can fail associations of one file system created at the same time.
     const previous = this.associations[this.associations.length - 1]?.association;
     if (previous) {
-      association.addDependency(previous);
+      association.node.addDependency(previous);
     }
     this.associations.push({ fileSystemPath, bucketKey, prefix: location.prefix, s3Uri: renderLocation(location), association });
     this.rootSquashResource?.node.addDependency(association);
