@@ -234,10 +234,9 @@ export class DirectTransport {
   }
 }
 
+/** The path and the (single-valued) query, encoded as they were signed. */
 function pathWithQuery(request: HttpRequest): string {
-  const query = Object.entries(request.query ?? {})
-    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => (v === null || v === undefined
-      ? encodeKey(name) : `${encodeKey(name)}=${encodeKey(v)}`)));
+  const query = Object.entries(request.query ?? {}).map(([name, value]) => `${encodeKey(name)}=${encodeKey(String(value))}`);
   return query.length > 0 ? `${request.path}?${query.join('&')}` : request.path;
 }
 
