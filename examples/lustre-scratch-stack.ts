@@ -1,12 +1,9 @@
-import { CfnOutput, RemovalPolicy, Size, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GPU_SUBNET_GROUP, trainingVpc } from './training-vpc';
-import { DataRepositoryEvent, LustreScratch, TrainingDataLake } from '../src';
+import { AlarmTopic, DataRepositoryEvent, LustreScratch, TrainingDataLake } from '../src';
 
 /** Where the GPU instances mount the file system. */
 export const MOUNT_PATH = '/fsx';
@@ -42,18 +39,8 @@ export class LustreScratchExampleStack extends Stack {
     });
 
     // Whoever runs training hears about a full file system.
-    const alertsKey = new kms.Key(this, 'AlertsKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    alertsKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyCreateGrantUnlessForAwsResource',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
-    // CloudWatch alarms publish to the encrypted topic with this key (Amazon SNS docs, "Encryption at rest").
-    alertsKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    const alerts = new sns.Topic(this, 'Alerts', { masterKey: alertsKey, enforceSSL: true });
+    // An encrypted topic (its key, AlertsKey, lets CloudWatch alarms publish), TLS only.
+    const alerts = new AlarmTopic(this, 'Alerts');
     scratch.freeCapacityAlarm!.addAlarmAction(new cloudwatchActions.SnsAction(alerts));
 
     // GPU instances: Amazon Linux 2023, IMDSv2, encrypted root volume, the file system mounted at boot.

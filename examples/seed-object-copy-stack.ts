@@ -1,4 +1,6 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { DataLocation, DatasetCopy, TrainingDataLake } from '../src';
@@ -35,7 +37,7 @@ export class SeedObjectCopyExampleStack extends Stack {
       retainOnDelete: true,
     });
 
-    acknowledgeSampleUploader(this);
+    acknowledgeSampleUploader(this, source.bucket);
 
     const copy = new DatasetCopy(this, 'CopiedObject', {
       source: DataLocation.fromBucket(source.bucket, ''),
@@ -60,12 +62,12 @@ export class SeedObjectCopyExampleStack extends Stack {
  * The sample object is uploaded by aws-cdk-lib's BucketDeployment, whose singleton function and
  * role aws-cdk-lib owns: its findings are acknowledged here, one by one, for the example only.
  */
-function acknowledgeSampleUploader(stack: Stack): void {
+function acknowledgeSampleUploader(stack: Stack, bucket: s3.IBucket): void {
   const uploader = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (!uploader) {
     return;
   }
-  const role = uploader.node.findChild('ServiceRole');
+  const role = uploader.node.findChild('ServiceRole') as iam.Role;
   const policy = role.node.findChild('DefaultPolicy').node.defaultChild!;
   const reason = 'aws-cdk-lib BucketDeployment uploads the one sample object of this example; its grants are aws-cdk-lib\'s.';
   acknowledgeFinding(uploader.node.defaultChild!, 'AwsSolutions::AwsSolutions-L1',
@@ -78,4 +80,9 @@ function acknowledgeSampleUploader(stack: Stack): void {
     'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*']) {
     acknowledgeFinding(policy, `AwsSolutions-IAM5[${finding}]`, reason);
   }
+  // BucketDeployment may write anywhere in the source bucket (the whole bucket is its destination).
+  DataLocation.fromBucket(bucket, '').acknowledgeGrantWildcard(role,
+    'aws-cdk-lib BucketDeployment writes the sample object into the source bucket, whose root is its destination.');
+  acknowledgeFinding(uploader.node.defaultChild!, 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+    'aws-cdk-lib BucketDeployment runs once at deployment, outside a VPC, to upload the sample object to S3 over TLS.');
 }

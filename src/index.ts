@@ -1,5 +1,4 @@
-export * from './core/errors';
-export * from './core/data-location';
+export * from './core';
 export * from './data-lake/training-data-lake';
 export * from './transfer/dataset-copy';
 export * from './transfer/overwrite-policy';

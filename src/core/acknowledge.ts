@@ -45,18 +45,34 @@ export function renderForNag(value: unknown): string {
 }
 
 /**
- * Acknowledges cdk-nag's wildcard finding (AwsSolutions-IAM5) for each resource pattern of a
- * grant made on the role's default policy, when the wildcard is the grant's own scope (a key
- * prefix, `<bucket>/<prefix>*`).
+ * The policy resource that grants to a principal land in: the `DefaultPolicy` of a role, user or
+ * group of this app, or the `Policy` aws-cdk-lib adds to an imported role. Undefined when there is
+ * none (yet).
  * @internal
  */
-export function acknowledgeWildcards(role: iam.IRole, resourceArns: string[], reason: string): void {
-  const policy = role.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
-  if (!policy) {
-    return;
+export function grantPolicyOf(grantee: iam.IGrantable): IConstruct | undefined {
+  const principal = grantee.grantPrincipal as unknown as Partial<IConstruct>;
+  if (!principal.node) {
+    return undefined;
   }
-  const stack = Stack.of(role);
+  const policy = principal.node.tryFindChild('DefaultPolicy') ?? principal.node.tryFindChild('Policy');
+  return policy?.node.defaultChild;
+}
+
+/**
+ * Acknowledges cdk-nag's wildcard finding (AwsSolutions-IAM5) for each resource pattern of a
+ * grant made on the grantee's policy, when the wildcard is the grant's own scope (a key prefix,
+ * `<bucket>/<prefix>*`). Returns false when the grantee has no policy to acknowledge on.
+ * @internal
+ */
+export function acknowledgeWildcards(grantee: iam.IGrantable, resourceArns: string[], reason: string): boolean {
+  const policy = grantPolicyOf(grantee);
+  if (!policy) {
+    return false;
+  }
+  const stack = Stack.of(policy);
   for (const arn of resourceArns) {
     acknowledgeFinding(policy, `AwsSolutions-IAM5[Resource::${renderForNag(stack.resolve(arn))}]`, reason);
   }
+  return true;
 }

@@ -2,6 +2,8 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgeWildcards } from './acknowledge';
+import { TrainingStorageError, renderValue } from './errors';
 import { normalizeKeyPrefix, validateSegmentName } from './validation';
 
 /** Options for {@link DataLocation.fromBucket}. */
@@ -136,6 +138,38 @@ export class DataLocation {
   /** {@link grantRead} and {@link grantWrite} together. */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     return this.grantRead(grantee).combine(this.grantWrite(grantee));
+  }
+
+  /**
+   * Acknowledges cdk-nag's wildcard finding (AwsSolutions-IAM5) on this location's objects,
+   * `<bucket>/<prefix>*`, in the policy that holds the grantee's grants: a grant scoped to a key
+   * prefix is a wildcard by nature, and cdk-nag reports it on every prefix grant.
+   *
+   * Only that one finding, on that one policy, is acknowledged: any other wildcard in the policy,
+   * and the same wildcard in any other policy, is still reported. Call it after granting
+   * (`grantRead`, `grantWrite` or `grantReadWrite`) to a role, user or group of this app, or to an
+   * imported role.
+   *
+   * Directory buckets have nothing to acknowledge (their grants name the bucket, without a
+   * wildcard) and are rejected.
+   *
+   * @param grantee the principal that was granted access to this location
+   * @param reason why the principal needs every object under the prefix
+   */
+  public acknowledgeGrantWildcard(grantee: iam.IGrantable, reason: string): void {
+    const scope = this.bucket;
+    if (this.isDirectoryBucket) {
+      throw TrainingStorageError.invalidProperty(scope, 'acknowledgeGrantWildcard', this.bucket.bucketName,
+        'a general purpose bucket: grants on a directory bucket are s3express:CreateSession on the bucket, without a wildcard');
+    }
+    if (reason.trim().length < 10) {
+      throw TrainingStorageError.invalidProperty(scope, 'reason', renderValue(reason),
+        'a specific reason (at least 10 characters): why the principal needs every object under the prefix');
+    }
+    if (!acknowledgeWildcards(grantee, [this.objectsArn], reason)) {
+      throw TrainingStorageError.invalidProperty(scope, 'grantee', String(grantee.grantPrincipal),
+        'a principal that was granted access to this location first: a role, user or group of this app, or an imported role');
+    }
   }
 
   /**

@@ -44,6 +44,7 @@ export function addVpcAccess(role: iam.Role): void {
       'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
     resources: ['*'],
   }));
+  acknowledgeWildcards(role, ['*'], 'Lambda functions in a VPC manage their network interfaces; EC2 offers no resource-level scope for these actions.');
 }
 
 /** The Provider framework's own functions that exist (`framework-isComplete` and `framework-onTimeout` only with isComplete). @internal */

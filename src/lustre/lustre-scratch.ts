@@ -471,13 +471,6 @@ const DEFAULTS = {
   freeCapacityAlarmEvaluationPeriods: 3,
 };
 
-/**
- * The largest StorageCapacity the CloudFormation Validate schema bundled with aws-cdk-lib 2.262
- * accepts for `AWS::FSx::FileSystem`: 65536 GiB (FSx for Windows' limit). FSx for Lustre SSD goes
- * beyond it and CloudFormation's own resource schema sets no maximum.
- */
-const VALIDATE_SCHEMA_MAX_CAPACITY_GIB = 65536;
-
 /** What new and imported file systems share: clients, manifests and metrics. */
 abstract class LustreScratchBase extends Resource implements ILustreScratch {
   public abstract readonly fileSystemId: string;
@@ -848,12 +841,6 @@ export class LustreScratch extends LustreScratchBase {
     this.dnsName = this.resource.attrDnsName;
     this.mountName = this.resource.attrLustreMountName;
 
-    if (capacity !== undefined && !Token.isUnresolved(capacity) && capacity > VALIDATE_SCHEMA_MAX_CAPACITY_GIB) {
-      acknowledgeFinding(this.resource, 'CloudFormation-Validate::F3034',
-        `StorageCapacity ${capacity} GiB is valid for FSx for Lustre SSD; the maximum of ${VALIDATE_SCHEMA_MAX_CAPACITY_GIB} GiB in the `
-        + 'CloudFormation Validate schema bundled with aws-cdk-lib is FSx for Windows\' limit, not Lustre\'s.');
-    }
-
     this.logGroup = this.configureLogging(props);
     if (props.rootSquash) {
       this.configureRootSquash(props.rootSquash);
@@ -1022,10 +1009,10 @@ export class LustreScratch extends LustreScratchBase {
     const destination = Stack.of(this).formatArn({
       service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.resource.addPropertyOverride('LustreConfiguration.LogConfiguration', { Level: level, Destination: destination });
-    acknowledgeFinding(this.resource, 'CloudFormation-Validate::F3002',
-      'LustreConfiguration.LogConfiguration is part of AWS::FSx::FileSystem (CloudFormation resource specification, aws-cdk-lib 2.268 L1); '
-      + 'the CloudFormation Validate schema bundled with aws-cdk-lib 2.262 predates it. The construct sets no other property outside that schema.');
+    this.resource.lustreConfiguration = {
+      ...this.resource.lustreConfiguration as fsx.CfnFileSystem.LustreConfigurationProperty,
+      logConfiguration: { level, destination },
+    };
     return logGroup;
   }
 

@@ -415,9 +415,7 @@ export class DatasetCopy extends Construct {
       acknowledgeWildcards(this.batchRole, prefixes.map((l) => l.objectsArn), 'Batch Operations copies every object under the source prefix into the destination prefix and writes its report, nothing else.');
       acknowledgeWildcards(this.role, ['*'], 'S3 Control CreateJob and DescribeJob: CreateJob has no resource-level permissions, and the job ID is not known before.');
     }
-    if (props.vpc) {
-      acknowledgeWildcards(this.role, ['*'], 'Lambda functions in a VPC manage their network interfaces; EC2 offers no resource-level scope for these actions.');
-    } else {
+    if (!props.vpc) {
       acknowledgeOutsideVpc([...handlers, ...frameworkFunctions(provider)],
         'Runs outside a VPC unless `vpc` is given: it only calls S3 (and S3 Control) over TLS with IAM authentication.');
     }

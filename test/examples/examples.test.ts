@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { buildExamples } from '../../examples/all';
 import { SEED } from '../../examples/seed-object-copy-stack';
 import { validatedTemplate, testApp } from '../support/harness';
+import { guardDisagreements } from '../support/raw-guard';
 
 function exampleStacks(): Stack[] {
   const app: App = buildExamples(testApp());
@@ -25,6 +26,10 @@ describe('example stacks', () => {
   test.each(stacks.filter((s) => !ownTestFile.has(s.stackName)).map((s) => [s.stackName, s] as const))('%s passes the three validators and matches its snapshot', (_name, stack) => {
     const template = validatedTemplate(stack);
     expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test.each(stacks.map((s) => [s.stackName, s] as const))('%s: a raw cfn-guard run agrees with the validation report', (_name, stack) => {
+    expect(guardDisagreements(stack)).toEqual([]);
   });
 
   test('the seed example: two private buckets, the sample object, its server-side copy and both URLs', () => {

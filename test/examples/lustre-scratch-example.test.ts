@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { LustreScratchExampleStack } from '../../examples/lustre-scratch-stack';
 import { LustreScratch, TrainingDataLake } from '../../src';
 import { testApp, validatedTemplate } from '../support/harness';
+import { guardDisagreements } from '../support/raw-guard';
 
 describe('LustreScratchExample', () => {
   let stack: Stack;
@@ -18,6 +19,10 @@ describe('LustreScratchExample', () => {
 
   test('passes the three validators and matches its snapshot', () => {
     expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('a raw cfn-guard run agrees with the validation report', () => {
+    expect(guardDisagreements(stack)).toEqual([]);
   });
 
   test('a PERSISTENT_2 file system in the first GPU subnet, retained', () => {

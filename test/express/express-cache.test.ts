@@ -5,7 +5,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GPU_SUBNET_GROUP, trainingVpc } from '../../examples/training-vpc';
-import { VALIDATION_CONTEXT } from '../../examples/validators';
 import {
   DataLocation, DatasetCopyEngine, ExpressCache, ExpressCacheProps, OverwritePolicy, TrainingDataLake, TrainingStorageError,
 } from '../../src';
@@ -678,7 +677,7 @@ describe('ExpressCache client settings', () => {
   });
 
   test('s3ConnectorSettings: bucket, Region, zonal endpoint and URI', () => {
-    const stack = new Stack(new App({ context: VALIDATION_CONTEXT }), 'Test', { env: { region: 'us-east-1', account: '111122223333' } });
+    const stack = new Stack(new App(), 'Test', { env: { region: 'us-east-1', account: '111122223333' } });
     const cache = ExpressCache.fromBucketName(stack, 'Existing', 'c--use1-az4--x-s3');
     expect(cache.s3ConnectorSettings()).toEqual({
       bucketName: 'c--use1-az4--x-s3',

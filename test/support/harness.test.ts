@@ -16,7 +16,7 @@ describe('the validation harness', () => {
     const stack = testStack();
     const key = new kms.Key(stack, 'PlainKey', { enableKeyRotation: true });
     new TrainingDataLake(stack, 'Lake', { encryptionKey: key });
-    expect(() => validatedTemplate(stack)).toThrow(/1 unacknowledged validation finding\(s\):\ncdk-validator-cfnguard kms_create_grant_aws_service_check/);
+    expect(() => validatedTemplate(stack)).toThrow(/CT\.KMS\.PR\.3[^\n]*\n\s*Test\/PlainKey\/Resource/);
   });
 
   test('fails on a CloudFormation Validate finding', () => {

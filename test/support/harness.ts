@@ -1,13 +1,17 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { unacknowledgedFindings, validatedApp } from '../../examples/validators';
-import { DataLocation } from '../../src';
-import { acknowledgeWildcards } from '../../src/core/acknowledge';
+import { unacknowledgedFindings } from './validation-report';
+import { DataLocation, StrictValidations } from '../../src';
 
-/** A test App with the validation context flag and all three validators. */
-export function testApp(): App {
-  return validatedApp();
+/**
+ * A test App under the library's own validation setup: CloudFormation Validate (fatal), cdk-nag's
+ * AwsSolutions rules and the Control Tower guard rules, any unacknowledged finding failing synthesis.
+ */
+export function testApp(props: AppProps = {}): App {
+  const app = new App(props);
+  StrictValidations.addTo(app);
+  return app;
 }
 
 /** A stack in a new validated test App. */
@@ -16,8 +20,9 @@ export function testStack(id = 'Test'): Stack {
 }
 
 /**
- * Synthesizes the stack's app under the three validators and returns its template. Any finding
- * that is not acknowledged fails the test, with the findings in the message.
+ * Synthesizes the stack's app under the three validators and returns its template. Synthesis itself
+ * fails on any finding that is not acknowledged; the validation report is read as well, as a second
+ * check, and any finding in it fails the test, with the findings in the message.
  */
 export function validatedTemplate(stack: Stack): Template {
   const app = stack.node.root as App;
@@ -30,12 +35,14 @@ export function validatedTemplate(stack: Stack): Template {
 }
 
 /**
- * Acknowledges cdk-nag's wildcard finding for each prefix grant on the role's default policy: the
- * wildcard is the prefix itself (`<bucket>/<prefix>*`), which is what a prefix-scoped grant is.
+ * Acknowledges cdk-nag's wildcard finding for each prefix grant of the grantee: the wildcard is the
+ * prefix itself (`<bucket>/<prefix>*`), which is what a prefix-scoped grant is.
  *
- * @param role the grantee
+ * @param grantee the grantee
  * @param locations the granted locations
  */
-export function acknowledgePrefixGrants(role: iam.IRole, locations: DataLocation[]): void {
-  acknowledgeWildcards(role, locations.map((l) => l.objectsArn), 'Test grant scoped to a key prefix.');
+export function acknowledgePrefixGrants(grantee: iam.IGrantable, locations: DataLocation[]): void {
+  for (const location of locations) {
+    location.acknowledgeGrantWildcard(grantee, 'Test grant scoped to a key prefix.');
+  }
 }
