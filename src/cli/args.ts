@@ -140,6 +140,8 @@ export const USAGE = `Usage: cdk-training-storage copy <source> <destination> [o
 Copies a prefix (s3://bucket/prefix/) or one object (s3://bucket/key) server-side, with
 CopyObject and multipart UploadPartCopy: nothing is downloaded. Objects already at the
 destination with the same size and checksum are skipped, so a stopped copy resumes.
+In one bucket, the destination must not be the source itself, nor a prefix inside the
+source prefix (the empty prefix is the whole bucket): both are usage errors.
 
 Options:
   --concurrency N            requests in flight (default 256)

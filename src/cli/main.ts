@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { CopyCommand, USAGE, UsageError, parseCopyArgs } from './args';
 import { DEFAULT_CONCURRENCY } from '../transfer/defaults';
 import { CopyEvent, CopyResult, OverwritePolicy, S3Location, copyDataset, createS3Client } from '../transfer/engine';
+import { keysOntoThemselves, prefixOverlap } from '../transfer/engine/locations';
 
 /** Where the command line writes. */
 export interface CliIo {
@@ -47,8 +48,42 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-/** Maps the URIs to engine locations: a prefix, or one object copied into a prefix. */
-export function locationsOf(cmd: CopyCommand): { source: S3Location; destination: S3Location; keys?: string[] } {
+/** The engine's locations of a copy: a prefix, or one object copied into a prefix. */
+export interface CopyLocations {
+  readonly source: S3Location;
+  readonly destination: S3Location;
+  readonly keys?: string[];
+}
+
+/**
+ * Maps the URIs to engine locations: a prefix, or one object copied into a prefix. A copy onto the
+ * source itself, or into the source prefix of the same bucket (the listing would find the copies), is
+ * a usage error.
+ */
+export function locationsOf(cmd: CopyCommand): CopyLocations {
+  const locations = mapLocations(cmd);
+  const { source, destination, keys } = locations;
+  if (source.bucket === destination.bucket) {
+    const uri = (prefix: string) => `s3://${source.bucket}/${prefix}`;
+    if (keys !== undefined) {
+      const onto = keysOntoThemselves(source.prefix, destination.prefix, keys);
+      if (onto.length > 0) {
+        throw new UsageError(`the destination is the source object ${uri(source.prefix + onto[0])}: it would be copied onto itself`);
+      }
+    } else {
+      const overlap = prefixOverlap(source.prefix, destination.prefix);
+      if (overlap === 'same') {
+        throw new UsageError(`the destination ${uri(destination.prefix)} is the source: every object would be copied onto itself`);
+      }
+      if (overlap === 'inside') {
+        throw new UsageError(`the destination ${uri(destination.prefix)} is inside the source ${uri(source.prefix)}: the copies would be listed and copied again`);
+      }
+    }
+  }
+  return locations;
+}
+
+function mapLocations(cmd: CopyCommand): CopyLocations {
   const isPrefix = (path: string) => path === '' || path.endsWith('/');
   const destination = cmd.destination;
   if (isPrefix(cmd.source.path)) {

@@ -1,4 +1,5 @@
-import { Aws, CustomResource, Duration, Token } from 'aws-cdk-lib';
+import { isDeepStrictEqual } from 'util';
+import { Aws, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +12,7 @@ import { Construct } from 'constructs';
 import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-contract';
 import { CopyHandlerFunction } from './copy-handler-function';
 import { DEFAULT_CONCURRENCY } from './defaults';
+import { describeCollisions, keyCollisions, keysOntoThemselves, prefixOverlap } from './engine/locations';
 import { OverwritePolicy } from './overwrite-policy';
 import { acknowledgeWildcards } from '../core/acknowledge';
 import { DataLocation } from '../core/data-location';
@@ -39,7 +41,14 @@ export interface DatasetCopyProps {
   /** What to copy: a prefix (or, with `keys`, some objects under it). */
   readonly source: DataLocation;
 
-  /** Where to copy to. A source key `<source prefix>k` is copied to `<destination prefix>k`. */
+  /**
+   * Where to copy to. A source key `<source prefix>k` is copied to `<destination prefix>k`.
+   *
+   * In the source's bucket, the destination must not be the source itself (nor, with `keys`, put a
+   * key on its own object) nor a prefix inside the source prefix (the empty prefix is the whole
+   * bucket), which a later listing would copy again. Rejected at synth time when both bucket names
+   * are known to name one bucket; otherwise the copy refuses before its first request.
+   */
   readonly destination: DataLocation;
 
   /**
@@ -52,6 +61,12 @@ export interface DatasetCopyProps {
   /**
    * Objects copied under another name: relative source key to relative destination key.
    * Lambda engine only.
+   *
+   * Each destination key takes at most one source object. Rejected at synth time: two renames onto
+   * one key and, with `keys`, a rename onto a key of `keys` that is copied unrenamed (or any two of
+   * `keys` that end on one destination key). Without `keys`, a rename onto a key that exists in the
+   * source prefix and is not renamed itself can only be found when the copy runs: the copy then
+   * fails before it copies anything.
    *
    * @default - every object keeps its relative key
    */
@@ -368,6 +383,54 @@ export class DatasetCopy extends Construct {
         props.waitForBatchJob !== undefined ? String(props.waitForBatchJob) : 'a location',
         'nothing with DatasetCopyEngine.LAMBDA (Batch Operations settings)');
     }
+    this.validateTargets(props, engine);
+  }
+
+  /**
+   * Where the copies land, as far as synthesis can tell (the copy checks the rest before it starts):
+   * no copy onto the source itself or into the listed source prefix of the same bucket, at most one
+   * source object per destination key. Tokens are skipped, never guessed.
+   */
+  private validateTargets(props: DatasetCopyProps, engine: DatasetCopyEngine): void {
+    const literal = (key: string) => !Token.isUnresolved(key);
+    const renames = props.renames === undefined ? undefined
+      : Object.fromEntries(Object.entries(props.renames).filter(([from, to]) => literal(from) && literal(to)));
+    const sources = props.keys === undefined ? Object.keys(renames ?? {}) : props.keys.filter(literal);
+    const collisions = keyCollisions(sources, renames);
+    if (collisions.length > 0) {
+      throw TrainingStorageError.invalidProperty(this, 'renames', JSON.stringify(props.renames),
+        `at most one source object per destination key: ${describeCollisions(collisions)}`
+        + (props.keys === undefined ? '' : ' (a key of `keys` that is not renamed keeps its name)'));
+    }
+
+    const source = props.source;
+    const destination = props.destination;
+    if (Token.isUnresolved(source.prefix) || Token.isUnresolved(destination.prefix) || !knownSameBucket(this, source, destination)) {
+      return;
+    }
+    const received = `prefix ${JSON.stringify(destination.prefix)} of the source's bucket`;
+    if (props.keys !== undefined) {
+      const onto = keysOntoThemselves(source.prefix, destination.prefix, sources, renames);
+      if (onto.length > 0) {
+        throw TrainingStorageError.invalidProperty(this, 'keys', onto.map((k) => JSON.stringify(k)).join(', '),
+          'keys whose copy is not the source object itself (the destination is the source prefix of the same bucket): rename them, or copy to another prefix or bucket');
+      }
+      return;
+    }
+    // The Lambda engine maps `<source prefix>k` to `<destination prefix>k`; Batch Operations writes
+    // `<destination prefix><full source key>` for the keys listed under the source prefix.
+    const batch = engine === DatasetCopyEngine.BATCH_OPERATIONS;
+    const overlap = batch ? prefixOverlap('', destination.prefix, source.prefix) : prefixOverlap(source.prefix, destination.prefix);
+    const batchNote = batch ? ' (Batch Operations writes <destination prefix><full source key>)' : '';
+    if (overlap === 'same') {
+      throw TrainingStorageError.invalidProperty(this, 'destination', received,
+        `a location whose copies are not the source objects themselves: another prefix or bucket${batchNote}`);
+    }
+    if (overlap === 'inside') {
+      throw TrainingStorageError.invalidProperty(this, 'destination', received,
+        `a location outside the source prefix ${source.prefix === '' ? '(the whole bucket)' : JSON.stringify(source.prefix)} (or another bucket): `
+        + `the copies would be listed as source objects and copied again${batchNote}`);
+    }
   }
 
   private createBatchRole(props: DatasetCopyProps, report: DataLocation): iam.Role {
@@ -422,3 +485,20 @@ export class DatasetCopy extends Construct {
   }
 }
 
+/**
+ * Whether two locations are known to be in one bucket: the same bucket construct, equal literal
+ * names, or names that resolve to the same value (the same `{ Ref }`) for buckets of one stack.
+ * False when they are not, or when it cannot be known.
+ */
+function knownSameBucket(scope: Construct, a: DataLocation, b: DataLocation): boolean {
+  if (a.bucket === b.bucket) {
+    return true;
+  }
+  const stack = Stack.of(scope);
+  const [nameA, nameB] = [stack.resolve(a.bucketName), stack.resolve(b.bucketName)];
+  if (typeof nameA === 'string' || typeof nameB === 'string') {
+    return nameA === nameB;
+  }
+  // A reference names one bucket within one stack only: logical IDs repeat across stacks.
+  return Stack.of(a.bucket) === Stack.of(b.bucket) && isDeepStrictEqual(nameA, nameB);
+}

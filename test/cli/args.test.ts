@@ -89,5 +89,6 @@ describe('command line arguments', () => {
       '--storage-class', '--sse-kms-key-id', '--multipart-threshold', '--part-size', '--max-attempts', '--dry-run', '--no-progress', '--json']) {
       expect(USAGE).toContain(option);
     }
+    expect(USAGE).toContain('the destination must not be the source itself, nor a prefix inside the\nsource prefix');
   });
 });

@@ -126,6 +126,33 @@ describe('cdk-training-storage copy', () => {
     });
   });
 
+  test.each([
+    ['a prefix onto itself', 's3://lake/data/', 's3://lake/data/', 'the destination s3://lake/data/ is the source: every object would be copied onto itself'],
+    ['the whole bucket onto itself', 's3://lake/', 's3://lake', 'the destination s3://lake/ is the source: every object would be copied onto itself'],
+    ['a destination inside the source', 's3://lake/data/', 's3://lake/data/copy/',
+      'the destination s3://lake/data/copy/ is inside the source s3://lake/data/: the copies would be listed and copied again'],
+    ['a destination inside the whole bucket', 's3://lake', 's3://lake/backup/',
+      'the destination s3://lake/backup/ is inside the source s3://lake/: the copies would be listed and copied again'],
+    ['one object onto itself', 's3://lake/data/a.txt', 's3://lake/data/', 'the destination is the source object s3://lake/data/a.txt: it would be copied onto itself'],
+    ['one object onto itself, named', 's3://lake/data/a.txt', 's3://lake/data/a.txt', 'the destination is the source object s3://lake/data/a.txt'],
+  ])('%s is a usage error (exit code 2) and nothing is requested', async (_name, from, to, message) => {
+    const fake = new FakeS3();
+    fake.put('lake', 'data/a.txt', 'a');
+    const cli = io(fake);
+    expect(await main(['copy', from, to, '--no-progress'], cli)).toBe(2);
+    expect(cli.err()).toContain(`error: ${message}`);
+    expect(cli.err()).toContain('Usage: cdk-training-storage copy');
+    expect(fake.calls).toEqual([]);
+    expect(cli.clients).toEqual([]);
+  });
+
+  test('beside the source, above it, or one object into a prefix below it: fine', () => {
+    expect(locationsOf(parseCopyArgs(['s3://lake/data/', 's3://lake/data-copy/']))).toMatchObject({ destination: { bucket: 'lake', prefix: 'data-copy/' } });
+    expect(locationsOf(parseCopyArgs(['s3://lake/data/v2/', 's3://lake/data/']))).toMatchObject({ destination: { bucket: 'lake', prefix: 'data/' } });
+    expect(locationsOf(parseCopyArgs(['s3://lake/data/a.txt', 's3://lake/data/old/']))).toMatchObject({ keys: ['a.txt'], destination: { prefix: 'data/old/' } });
+    expect(locationsOf(parseCopyArgs(['s3://lake/data/', 's3://other/data/']))).toMatchObject({ destination: { bucket: 'other', prefix: 'data/' } });
+  });
+
   test('summaries, sizes and durations read well', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');

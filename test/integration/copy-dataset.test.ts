@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CopyOptions, createS3Client } from '../../src/transfer/engine';
+import { CopyOptions, copyDataset, createS3Client } from '../../src/transfer/engine';
 import { DirectCopyObject } from '../../src/transfer/engine/direct-copy';
 import {
   LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, listKeys, localS3Client, makeDataset, putObjects,
@@ -199,6 +199,23 @@ test('the direct CopyObject path and the SDK path leave the same copies; small o
     .filter(([key]) => key.startsWith(prefix))
     .map(([key, size]) => [key.slice(prefix.length), size]));
   expect(under('direct/')).toEqual(under('sdk/'));
+}, 60_000);
+
+test('renames over a prefix: onto an object copied unrenamed, the run fails before any copy; onto an absent key, it copies', async () => {
+  await s3.createBucket('rename-destination');
+  const destination = { bucket: 'rename-destination', prefix: 'renamed/' };
+  const [a, b] = SMALL_KEYS.map((key) => key.slice(SOURCE_PREFIX.length));
+  await expect(copyDataset(SOURCE, destination, copyOptions({ renames: { [a]: b } })))
+    .rejects.toThrow(`two or more source objects to one destination key: ${JSON.stringify(a)} and ${JSON.stringify(b)} to ${JSON.stringify(b)}`);
+  expect(await listKeys(client, destination.bucket)).toEqual(new Map());
+
+  // A second rename onto the same key whose source does not exist (HEAD 404): no collision.
+  const result = await copyDataset(SOURCE, destination, copyOptions({ renames: { [a]: 'moved/a.bin', 'no-such-object.bin': 'moved/a.bin' } }));
+  expect(result).toMatchObject({ complete: true, objectsCopied: OBJECTS.length, failures: [] });
+  const listing = await listKeys(client, destination.bucket);
+  expect(listing.get('renamed/moved/a.bin')).toBe(OBJECTS.find((o) => o.key === SOURCE_PREFIX + a)!.body.length);
+  expect(listing.has(`renamed/${a}`)).toBe(false);
+  expect(listing.size).toBe(OBJECTS.length);
 }, 60_000);
 
 describe('a directory bucket (S3 Express One Zone) destination', () => {

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -261,6 +261,99 @@ describe('DatasetCopy validation', () => {
     };
     expect(create).toThrow(TrainingStorageError);
     expect(create).toThrow(message);
+  });
+});
+
+describe('DatasetCopy: where the copies land (checked at synth time, no synthesis)', () => {
+  /** A plain stack (no validators, nothing synthesized) with a lake and a second bucket. */
+  function plain() {
+    const stack = new Stack(new App(), 'Plain');
+    const lake = new TrainingDataLake(stack, 'Lake');
+    const other = new s3.Bucket(stack, 'Other');
+    const corpus = lake.dataset('corpus');
+    const copy = (id: string, props: Partial<DatasetCopyProps>) => () =>
+      new DatasetCopy(stack, id, { source: corpus, destination: DataLocation.fromBucket(other, 'corpus/'), ...props });
+    return { stack, lake, other, corpus, copy };
+  }
+
+  test('two renames onto one destination key, with or without keys', () => {
+    const { copy } = plain();
+    expect(copy('WithoutKeys', { renames: { 'a.bin': 'x.bin', 'b.bin': 'x.bin' } })).toThrow(TrainingStorageError);
+    expect(copy('WithoutKeys2', { renames: { 'a.bin': 'x.bin', 'b.bin': 'x.bin' } })).toThrow(
+      '[Plain/WithoutKeys2] renames: received {"a.bin":"x.bin","b.bin":"x.bin"}; allowed: at most one source object per destination key: '
+      + '"a.bin" and "b.bin" to "x.bin"');
+    expect(copy('WithKeys', { keys: ['a.bin', 'b.bin'], renames: { 'a.bin': 'x.bin', 'b.bin': 'x.bin' } })).toThrow(
+      '[Plain/WithKeys] renames: received {"a.bin":"x.bin","b.bin":"x.bin"}; allowed: at most one source object per destination key: '
+      + '"a.bin" and "b.bin" to "x.bin"');
+  });
+
+  test('with keys, a rename onto a key copied unrenamed', () => {
+    const { copy } = plain();
+    expect(copy('Copy', { keys: ['a.bin', 'b.bin'], renames: { 'a.bin': 'b.bin' } })).toThrow(
+      '[Plain/Copy] renames: received {"a.bin":"b.bin"}; allowed: at most one source object per destination key: "a.bin" and "b.bin" to "b.bin" '
+      + '(a key of `keys` that is not renamed keeps its name)');
+  });
+
+  test('renames that cannot collide, or whose collision depends on the objects (checked by the copy before it starts)', () => {
+    const { copy } = plain();
+    expect(copy('Swap', { keys: ['a', 'b'], renames: { a: 'b', b: 'a' } })).not.toThrow();
+    expect(copy('NotCopied', { keys: ['a'], renames: { a: 'b' } })).not.toThrow();
+    // Without keys: whether an object "b" exists is known when the copy runs.
+    expect(copy('Prefix', { renames: { a: 'b' } })).not.toThrow();
+  });
+
+  test('a whole prefix onto itself, and a destination inside the source, in the same bucket', () => {
+    const { stack, lake, corpus, copy } = plain();
+    expect(copy('Same', { destination: lake.dataset('corpus') })).toThrow(
+      '[Plain/Same] destination: received prefix "datasets/corpus/" of the source\'s bucket; allowed: a location whose copies are not the source objects themselves: another prefix or bucket');
+    expect(copy('Inside', { destination: DataLocation.fromBucket(lake.bucket, 'datasets/corpus/copy/') })).toThrow(
+      '[Plain/Inside] destination: received prefix "datasets/corpus/copy/" of the source\'s bucket; allowed: a location outside the source prefix "datasets/corpus/" '
+      + '(or another bucket): the copies would be listed as source objects and copied again');
+    expect(copy('WholeBucket', { source: DataLocation.fromBucket(lake.bucket, ''), destination: DataLocation.fromBucket(lake.bucket, 'backup/') })).toThrow(
+      'allowed: a location outside the source prefix (the whole bucket) (or another bucket)');
+    // The same bucket by an equal literal name, or by a name that resolves to the same reference.
+    const byName = (id: string) => s3.Bucket.fromBucketName(stack, id, 'shared-bucket');
+    expect(copy('Literal', { source: DataLocation.fromBucket(byName('A'), 'x/'), destination: DataLocation.fromBucket(byName('B'), 'x/') }))
+      .toThrow('[Plain/Literal] destination: received prefix "x/" of the source\'s bucket');
+    const again = s3.Bucket.fromBucketName(stack, 'Again', lake.bucket.bucketName);
+    expect(copy('SameRef', { destination: DataLocation.fromBucket(again, 'datasets/corpus/') })).toThrow('[Plain/SameRef] destination: received prefix "datasets/corpus/"');
+    expect(copy('Beside', { destination: lake.dataset('corpus-copy') })).not.toThrow();
+    expect(copy('Above', { source: lake.dataset('corpus').child('v2'), destination: corpus })).not.toThrow();
+  });
+
+  test('Batch Operations writes <destination prefix><full source key>: onto itself with an empty destination prefix', () => {
+    const { lake, copy } = plain();
+    const batch = { engine: DatasetCopyEngine.BATCH_OPERATIONS, batchReportLocation: lake.checkpoints };
+    expect(copy('Onto', { ...batch, destination: DataLocation.fromBucket(lake.bucket, '') })).toThrow(
+      '[Plain/Onto] destination: received prefix "" of the source\'s bucket; allowed: a location whose copies are not the source objects themselves: another prefix or bucket '
+      + '(Batch Operations writes <destination prefix><full source key>)');
+    expect(copy('Inside', { ...batch, destination: lake.dataset('corpus') })).toThrow('[Plain/Inside] destination: received prefix "datasets/corpus/"');
+    expect(copy('Beside', { ...batch, destination: DataLocation.fromBucket(lake.bucket, 'mirror/') })).not.toThrow();
+  });
+
+  test('keys copied onto themselves; renamed keys and a destination inside the source are fine with keys', () => {
+    const { lake, copy } = plain();
+    expect(copy('Onto', { destination: lake.dataset('corpus'), keys: ['a.txt', 'b.txt'], renames: { 'a.txt': 'a-v2.txt' } })).toThrow(
+      '[Plain/Onto] keys: received "b.txt"; allowed: keys whose copy is not the source object itself (the destination is the source prefix of the same bucket): rename them, '
+      + 'or copy to another prefix or bucket');
+    expect(copy('Renamed', { destination: lake.dataset('corpus'), keys: ['a.txt'], renames: { 'a.txt': 'a-v2.txt' } })).not.toThrow();
+    expect(copy('Inside', { destination: DataLocation.fromBucket(lake.bucket, 'datasets/corpus/old/'), keys: ['a.txt'] })).not.toThrow();
+  });
+
+  test('unknown: bucket names that are different tokens, token prefixes, the same logical ID in two stacks', () => {
+    const { stack, lake, copy } = plain();
+    const name = new CfnParameter(stack, 'BucketName').valueAsString;
+    const param = s3.Bucket.fromBucketName(stack, 'FromParam', name);
+    expect(copy('Param', { destination: DataLocation.fromBucket(param, 'datasets/corpus/') })).not.toThrow();
+    const prefix = new CfnParameter(stack, 'Prefix').valueAsString;
+    expect(copy('TokenPrefix', { destination: DataLocation.fromBucket(lake.bucket, prefix) })).not.toThrow();
+    // Two stacks, each with a bucket of the same construct path: the same { Ref } text, two buckets.
+    const app = new App();
+    const one = new Stack(app, 'One');
+    const two = new Stack(app, 'Two');
+    const first = new s3.Bucket(one, 'Data');
+    const second = new s3.Bucket(two, 'Data');
+    expect(() => new DatasetCopy(two, 'Copy', { source: DataLocation.fromBucket(first, 'x/'), destination: DataLocation.fromBucket(second, 'x/') })).not.toThrow();
   });
 });
 

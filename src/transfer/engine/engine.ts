@@ -15,6 +15,7 @@ import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
 import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
 import { directCopierOf } from './direct-copy';
+import { checkCopyTargets, checkRenamesOfPrefix } from './locations';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
 import { backoffDelayMs, describeError, isRetryable } from './retry';
 
@@ -56,7 +57,9 @@ export interface CopyOptions {
    */
   readonly listPrefix?: string;
   /**
-   * Objects copied under another name: relative source key to relative destination key.
+   * Objects copied under another name: relative source key to relative destination key. Two
+   * objects that would land on one destination key (two renames onto one key, or a rename onto a
+   * key copied unrenamed) fail the run before the first copy.
    * @default - every object keeps its relative key
    */
   readonly renames?: Readonly<Record<string, string>>;
@@ -227,13 +230,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   if (options.listPrefix !== undefined && !options.listPrefix.startsWith(source.prefix)) {
     throw new Error(`listPrefix ${JSON.stringify(options.listPrefix)} must start with the source prefix ${JSON.stringify(source.prefix)}`);
   }
-  const listed = options.listPrefix ?? source.prefix;
-  // Where the copies of the listed objects land: every destination key starts with this.
-  const copiesUnder = destination.prefix + listed.slice(source.prefix.length);
-  if (options.keys === undefined && destination.bucket === source.bucket && copiesUnder !== listed && copiesUnder.startsWith(listed)) {
-    // The listing would find the copies and copy them again, deeper and deeper.
-    throw new Error(`destination ${destination.bucket}/${copiesUnder} is inside the source ${source.bucket}/${listed}: the copies would be copied again`);
-  }
+  // Copies onto the source itself or into the listed prefix, and renames onto one key: before any request.
+  checkCopyTargets(source, destination, options);
   const o = {
     ...ENGINE_DEFAULTS,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
@@ -515,6 +513,9 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       return finish('failed', multipart, gaveUp.message);
     }
   };
+
+  // Renames over a whole prefix: the few objects that decide whether two land on one key are checked first.
+  await checkRenamesOfPrefix(source, options, (key) => head(src, source.bucket, key));
 
   // Sync: list the destination prefix once (1 request per 1,000 keys) instead of a HEAD per object,
   // at the same time as the source listing starts; the workers wait for it.
