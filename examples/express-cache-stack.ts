@@ -8,7 +8,8 @@ import { ExpressCache, TrainingDataLake } from '../src';
  * An S3 Express One Zone cache next to the GPUs: a VPC with a GPU subnet, a TrainingDataLake, a
  * directory bucket in the GPU subnet's Availability Zone (its zone ID comes from the subnet: none
  * is typed by hand), the import of the `corpus` dataset into the cache at deploy time, and a
- * training role that reads the cache (ReadOnly sessions).
+ * training role for the GPU instances that mount the cache read-only with Mountpoint (whose sessions
+ * are ReadWrite ones: read-only is Mountpoint's `--read-only`).
  */
 export class ExpressCacheExampleStack extends Stack {
   public constructor(scope: Construct, id: string, props?: StackProps) {
@@ -28,9 +29,9 @@ export class ExpressCacheExampleStack extends Stack {
 
     const trainingRole = new iam.Role(this, 'TrainingRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'GPU instances: read the Express cache',
+      description: 'GPU instances: mount the Express cache read-only',
     });
-    cache.grantRead(trainingRole);
+    cache.grantMountpointRead(trainingRole);
 
     new CfnOutput(this, 'CacheBucketName', { value: cache.bucketName, description: 'The directory bucket' });
     new CfnOutput(this, 'CorpusUri', { value: cache.location('datasets/corpus/').s3Uri, description: 'The corpus in the cache' });

@@ -250,7 +250,8 @@ export interface MountpointOptions {
   readonly maxCacheSizeMiB?: number;
 
   /**
-   * Mount read-only (`--read-only`).
+   * Mount read-only (`--read-only`). Mountpoint enforces it on the instance: its sessions are still
+   * `ReadWrite` ones (see `IExpressCache.grantMountpointRead`).
    *
    * @default false
    */
@@ -340,6 +341,25 @@ export interface IExpressCache extends IConstruct {
   grantReadWrite(grantee: iam.IGrantable): iam.Grant;
 
   /**
+   * Lets the grantee mount the cache with Mountpoint for Amazon S3, read-only
+   * (`mountpointCommand({ readOnly: true })`): `s3express:CreateSession` on this bucket without a
+   * `s3express:SessionMode` condition, and `kms:GenerateDataKey` and `kms:Decrypt` on the key (SSE-KMS).
+   *
+   * Mountpoint requests its sessions without a session mode, also with `--read-only`, and S3 then
+   * creates a `ReadWrite` session where policy allows one (awslabs/mountpoint-s3 issue 1076, open; no
+   * Mountpoint release up to 1.23.0 requests `ReadOnly` sessions). A read-only mount under `grantRead`,
+   * which allows `ReadOnly` sessions only, was reported there to fail at mount time. S3 now documents
+   * that a request without a session mode falls back to a `ReadOnly` session when policy allows no
+   * `ReadWrite` one, which would make `grantRead` enough; this grant does not depend on it.
+   *
+   * The trade-off: IAM lets the grantee create `ReadWrite` sessions, so this grant allows what
+   * `grantReadWrite` allows; the mount is read-only because Mountpoint runs with `--read-only` on the
+   * instance, not because IAM says so. Where writes must be impossible, use `grantRead` and check that
+   * the mount starts.
+   */
+  grantMountpointRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
    * Adds a statement to the bucket policy. A directory bucket policy can only allow
    * `s3express:CreateSession`: other actions are rejected.
    */
@@ -360,6 +380,9 @@ export interface IExpressCache extends IConstruct {
    * The Mountpoint for Amazon S3 command line that mounts this bucket:
    * `mount-s3 <bucket> <mountPath> [--prefix p/] [--cache <dir> [--max-cache-size <MiB>]] [--read-only]
    * [--allow-delete] [--allow-overwrite] [--uid n] [--gid n]`. Usable in user data, with tokens.
+   *
+   * Mountpoint's sessions are `ReadWrite` ones, also with `--read-only`: grant a read-only mount's
+   * role `grantMountpointRead`, a read-write mount's role `grantReadWrite`.
    */
   mountpointCommand(options: MountpointOptions): string;
 
@@ -411,6 +434,23 @@ export abstract class ExpressCacheBase extends Resource implements IExpressCache
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     // A ReadWrite session reads too: one statement, not a ReadOnly one next to it.
     return this.location('').grantWrite(grantee);
+  }
+
+  public grantMountpointRead(grantee: iam.IGrantable): iam.Grant {
+    // Mountpoint's CreateSession carries no x-amz-create-session-mode header: the aws-c-s3 session
+    // provider sends it only when the caller sets it, and Mountpoint does not
+    // (https://github.com/awslabs/mountpoint-s3/issues/1076). Without the header S3 creates a ReadWrite
+    // session when policy allows one (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html,
+    // x-amz-create-session-mode). Mountpoint's own policy for directory buckets is CreateSession
+    // without a condition (https://github.com/awslabs/mountpoint-s3/blob/main/doc/CONFIGURATION.md#directory-buckets).
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3express:CreateSession'],
+      resourceArns: [Stack.of(this).formatArn({ service: 's3express', resource: 'bucket', resourceName: this.bucketName })],
+    });
+    // GetObject on a directory bucket needs kms:GenerateDataKey and kms:Decrypt for an SSE-KMS object
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, directory bucket permissions).
+    return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt')) : grant;
   }
 
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
@@ -536,8 +576,9 @@ export abstract class ExpressCacheBase extends Resource implements IExpressCache
  * Public Access on, ACLs disabled) and unversioned.
  *
  * Access is session based: `grantRead` allows `s3express:CreateSession` in the `ReadOnly` session
- * mode, `grantReadWrite` in `ReadWrite` mode, on this bucket only. `importFrom` copies a lake
- * dataset in at deploy time.
+ * mode, `grantReadWrite` in `ReadWrite` mode, on this bucket only; `grantMountpointRead` allows the
+ * sessions a read-only Mountpoint mount asks for, which are `ReadWrite` ones. `importFrom` copies a
+ * lake dataset in at deploy time.
  *
  * Construct IDs are part of the API: `Resource` (the bucket), `Policy` (the bucket policy),
  * `GatewayEndpoint`, `AutoDeleteObjects` (see `autoDeleteObjects`), `Import:<prefix segments>` (see `importFrom`).
@@ -548,7 +589,7 @@ export abstract class ExpressCacheBase extends Resource implements IExpressCache
  * declare const trainingRole: iam.IRole;
  * const cache = new ExpressCache(this, 'Cache', { subnet: gpuSubnet });
  * cache.importFrom(lake.dataset('corpus'));
- * cache.grantRead(trainingRole);
+ * cache.grantMountpointRead(trainingRole); // for cache.mountpointCommand({ mountPath: '/mnt/cache', readOnly: true })
  */
 export class ExpressCache extends ExpressCacheBase {
   /**

@@ -1,9 +1,12 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
 import { App, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ExpressCacheExampleStack } from '../../examples/express-cache-stack';
 import { GPU_SUBNET_GROUP, trainingVpc } from '../../examples/training-vpc';
 import {
   DataLocation, DatasetCopyEngine, ExpressCache, ExpressCacheProps, OverwritePolicy, TrainingDataLake, TrainingStorageError,
@@ -314,6 +317,100 @@ describe('ExpressCache grants', () => {
       PolicyDocument: { Statement: [{ Action: 's3express:CreateSession', Effect: 'Allow', Resource: CACHE_ARN }] },
     });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/"s3:|kms:|\*"/);
+  });
+});
+
+/**
+ * The session mode a Mountpoint mount asks for, `--read-only` or not: Mountpoint sends CreateSession
+ * without `x-amz-create-session-mode` (awslabs/mountpoint-s3 issue 1076, open; the aws-c-s3 session
+ * provider adds that header only when the caller sets it), and without it S3 creates a `ReadWrite`
+ * session when policy allows one (Amazon S3 API Reference, CreateSession, x-amz-create-session-mode).
+ */
+const MOUNTPOINT_SESSION_MODE = 'ReadWrite';
+
+/** Whether an IAM policy statement allows `s3express:CreateSession` in this session mode. */
+function allowsSessionMode(statement: any, mode: string): boolean {
+  if (statement.Effect !== 'Allow' || ![statement.Action].flat().includes('s3express:CreateSession')) {
+    return false;
+  }
+  if (statement.Condition === undefined) {
+    return true;
+  }
+  const operators = Object.keys(statement.Condition);
+  const keys = Object.keys(statement.Condition.StringEquals ?? {});
+  if (operators.length !== 1 || operators[0] !== 'StringEquals' || keys.length !== 1 || keys[0] !== 's3express:SessionMode') {
+    throw new Error(`a condition this test does not judge: ${JSON.stringify(statement.Condition)}`);
+  }
+  return [statement.Condition.StringEquals['s3express:SessionMode']].flat().includes(mode);
+}
+
+describe('ExpressCache.grantMountpointRead', () => {
+  test('SSE-S3: CreateSession on this bucket with no session mode condition, nothing else', () => {
+    const stack = testStack();
+    const cache = cacheIn(stack);
+    const reader = role(stack, 'Reader');
+    expect(cache.grantMountpointRead(reader).success).toBe(true);
+    const template = validatedTemplate(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
+      PolicyDocument: { Statement: [Match.objectEquals({ Action: 's3express:CreateSession', Effect: 'Allow', Resource: CACHE_ARN })] },
+    });
+    expect(allowsSessionMode(policyStatements(stack, reader)[0], MOUNTPOINT_SESSION_MODE)).toBe(true);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/"s3:|kms:|\*"/);
+  });
+
+  test('SSE-KMS: kms:GenerateDataKey and kms:Decrypt on the key (GetObject on a directory bucket needs both)', () => {
+    const stack = testStack();
+    const key = createDataKey(stack, 'Key', 'cache key', RemovalPolicy.RETAIN);
+    const cache = cacheIn(stack, { encryptionKey: key });
+    const reader = role(stack, 'Reader');
+    cache.grantMountpointRead(reader);
+    const template = validatedTemplate(stack);
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectEquals({ Action: 's3express:CreateSession', Effect: 'Allow', Resource: CACHE_ARN }),
+          Match.objectEquals({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: keyArn }),
+        ],
+      },
+    });
+  });
+
+  test('an imported cache grants the same, on its ARN and key', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const cache = ExpressCache.fromBucketAttributes(stack, 'Existing', { bucketName: 'team-cache--use1-az4--x-s3', encryptionKey: key });
+    const reader = role(stack);
+    cache.grantMountpointRead(reader);
+    expect(policyStatements(stack, reader)).toEqual([
+      { Action: 's3express:CreateSession', Effect: 'Allow', Resource: stack.resolve(cache.bucketArn) },
+      { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: key.keyArn },
+    ]);
+  });
+
+  test('the example: the role on the GPU instances may create the session its read-only mount command asks for', () => {
+    const stack = new ExpressCacheExampleStack(testApp(), 'ExpressCacheExample');
+    const template = validatedTemplate(stack);
+    template.hasOutput('MountCommand', { Value: { 'Fn::Join': ['', ['mount-s3 ', { Ref: Match.stringLikeRegexp('^Cache') }, Match.stringLikeRegexp(' --read-only$')]] } });
+    const trainingRole = stack.node.findChild('TrainingRole') as iam.Role;
+    const sessions = policyStatements(stack, trainingRole).filter((s) => [s.Action].flat().includes('s3express:CreateSession'));
+    expect(sessions).toHaveLength(1);
+    expect(allowsSessionMode(sessions[0], MOUNTPOINT_SESSION_MODE)).toBe(true);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^TrainingRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3express:CreateSession', Resource: CACHE_ARN })]) },
+    });
+  });
+
+  test('the README pairs the read-only mount command with grantMountpointRead', () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+    const section = readme.slice(readme.indexOf('## ExpressCache'));
+    const sample = /```ts\n([\s\S]*?)```/.exec(section)![1];
+    expect(sample).toContain('readOnly: true');
+    expect(sample).toMatch(/cache\.grantMountpointRead\(trainingRole\);/);
+    expect(sample).not.toMatch(/cache\.grantRead\(/);
   });
 });
 
