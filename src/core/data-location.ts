@@ -101,7 +101,9 @@ export class DataLocation {
    * Lets the grantee list and read the objects under this prefix (and decrypt them).
    *
    * Actions: `s3:GetObject`, `s3:GetObjectVersion`, `s3:GetObjectAttributes` on the prefix's objects;
-   * `s3:ListBucket` on the bucket, limited by the `s3:prefix` condition; `kms:Decrypt` on the key.
+   * `s3:ListBucket` on the bucket, limited by the `s3:prefix` condition; `kms:Decrypt` on the key. In a
+   * directory bucket: `s3express:CreateSession` in the `ReadOnly` session mode, and `kms:GenerateDataKey`
+   * and `kms:Decrypt` on the key.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     if (this.isDirectoryBucket) {
@@ -199,8 +201,10 @@ export class DataLocation {
     if (!this.encryptionKey) {
       return grant;
     }
-    const actions = mode === 'ReadOnly' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Decrypt'];
-    return grant.combine(this.encryptionKey.grant(grantee, ...actions));
+    // Reads need both too: "If the object is encrypted with SSE-KMS, you must also have the
+    // kms:GenerateDataKey and kms:Decrypt permissions" (GetObject, directory bucket permissions:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+    return grant.combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
   }
 
   private grantList(grantee: iam.IGrantable): iam.Grant {

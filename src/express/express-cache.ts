@@ -330,7 +330,8 @@ export interface IExpressCache extends IConstruct {
 
   /**
    * Lets the grantee read the cache: `s3express:CreateSession` on this bucket with the
-   * `s3express:SessionMode` condition `ReadOnly`, and `kms:Decrypt` on the key (SSE-KMS).
+   * `s3express:SessionMode` condition `ReadOnly`, and `kms:GenerateDataKey` and `kms:Decrypt` on the key
+   * (SSE-KMS: GetObject of an SSE-KMS object in a directory bucket needs both).
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
 

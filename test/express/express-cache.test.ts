@@ -269,7 +269,8 @@ describe('ExpressCache encryption', () => {
     const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
     expect(policyStatements(stack, reader)).toEqual([
       expect.objectContaining({ Action: 's3express:CreateSession', Condition: { StringEquals: { 's3express:SessionMode': 'ReadOnly' } } }),
-      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: keyArn },
+      // GetObject of an SSE-KMS object in a directory bucket needs kms:GenerateDataKey as well.
+      { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: keyArn },
     ]);
     expect(policyStatements(stack, writer)).toEqual([
       expect.objectContaining({ Action: 's3express:CreateSession' }),
@@ -719,7 +720,7 @@ describe('ExpressCache.fromBucketName / fromBucketAttributes', () => {
     expect(cache.location('x').isDirectoryBucket).toBe(true);
     const reader = role(stack);
     cache.grantRead(reader);
-    expect(policyStatements(stack, reader)[1]).toEqual({ Action: 'kms:Decrypt', Effect: 'Allow', Resource: key.keyArn });
+    expect(policyStatements(stack, reader)[1]).toEqual({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: key.keyArn });
   });
 
   test('rejects a name that is not a directory bucket name, a token name without zone ID, and a zone ID that contradicts the name', () => {
