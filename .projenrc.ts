@@ -24,6 +24,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   repositoryUrl: 'https://github.com/cdk-training-storage/cdk-training-storage.git',
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
+  // Releases are 0.x (commit-and-tag-version bumps minor for features, patch for fixes) until the
+  // API is settled; the jsii stability says the same to Construct Hub.
+  majorVersion: 0,
+  stability: 'experimental',
+  // commit-and-tag-version 13 and its conventional-changelog packages require Node.js 22; 12 runs on
+  // the Node.js 20 this project builds on, without a wall of engine warnings at `npm ci`.
+  bumpPackage: 'commit-and-tag-version@^12',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
@@ -76,6 +83,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestVersion: '^29',
     // Snapshots must fail on drift in CI; `npx projen test:update` refreshes them on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // Coverage is written to coverage/ (lcov, cobertura), not printed as a 70-line table.
+    coverageText: false,
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -88,7 +97,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.jsii.tabl.json'],
 });
 
-for (const pattern of ['/examples/', '/cdk.json', '/cdk.out/', '/.ci/', '/rosetta/']) {
+// The package holds what users need: lib/, the bundled handlers and command line in assets/, the
+// jsii assembly, README, API.md and LICENSE (test/package.test.ts checks the list).
+for (const pattern of ['/examples/', '/cdk.json', '/cdk.out/', '/.ci/', '/rosetta/', '/benchmarks/', '/docs/']) {
   project.npmignore?.exclude(pattern);
 }
 
