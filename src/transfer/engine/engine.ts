@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
+import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, uploadIdOf } from './answers';
 import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
 import { directCopierOf } from './direct-copy';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
@@ -315,7 +316,11 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
 
   const head = async (client: S3Client, bucket: string, key: string): Promise<HeadObjectCommandOutput | undefined> => {
     try {
-      return await request(key, 'HeadObject', () => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })));
+      return await request(key, 'HeadObject', async () => {
+        const answer = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+        contentLengthOf(answer);
+        return answer;
+      });
     } catch (error) {
       const original = error instanceof GaveUp ? error.original as { name?: string; $metadata?: { httpStatusCode?: number } } : undefined;
       if (original && (original.name === 'NotFound' || original.name === 'NoSuchKey' || original.$metadata?.httpStatusCode === 404)) {
@@ -342,13 +347,17 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       ...encryption(),
     };
     await request(object.key, 'CopyObject', async () => {
-      await (direct ? direct.copy(input) : dst.send(new CopyObjectCommand(input)));
+      if (direct) {
+        await direct.copy(input); // checks the answer itself
+      } else {
+        checkCopied(await dst.send(new CopyObjectCommand(input)));
+      }
     });
   };
 
   const copyMultipart = async (object: SourceObject, destinationKey: string, sourceHead: HeadObjectCommandOutput, fingerprint: ObjectFingerprint) => {
     const crc = fullObjectCrc(fingerprint);
-    const created = await request(object.key, 'CreateMultipartUpload', () => dst.send(new CreateMultipartUploadCommand({
+    const uploadId = await request(object.key, 'CreateMultipartUpload', async () => uploadIdOf(await dst.send(new CreateMultipartUploadCommand({
       Bucket: destination.bucket,
       Key: destinationKey,
       ContentType: sourceHead.ContentType,
@@ -362,8 +371,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       ChecksumType: crc ? 'FULL_OBJECT' : undefined,
       ...storageClass(),
       ...encryption(),
-    })));
-    const uploadId = created.UploadId!;
+    }))));
     try {
       const preferred = Math.max(o.partSizeBytes, minPart);
       const ranges = minPart < MIN_PART_SIZE_BYTES ? planWithMinimum(object.sizeBytes, preferred, minPart) : planParts(object.sizeBytes, preferred);
@@ -383,11 +391,14 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
           CopySourceRange: `bytes=${range.start}-${range.end}`,
           // The source must not change between parts.
           CopySourceIfMatch: sourceHead.ETag,
-        }));
+        })).then((answer) => {
+          partETagOf(answer);
+          return answer;
+        });
       };
       const settled = await Promise.allSettled(ranges.map(async (range): Promise<CompletedPart> => {
         try {
-          const r = (await request(object.key, `UploadPartCopy ${range.partNumber}`, copyPart(range))).CopyPartResult ?? {};
+          const r = (await request(object.key, `UploadPartCopy ${range.partNumber}`, copyPart(range))).CopyPartResult!;
           return {
             PartNumber: range.partNumber,
             ETag: r.ETag,
@@ -406,15 +417,15 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       const parts = settled.map((outcome) => (outcome as PromiseFulfilledResult<CompletedPart>).value);
       let completeAttempts = 0;
       try {
-        await request(object.key, 'CompleteMultipartUpload', () => {
+        await request(object.key, 'CompleteMultipartUpload', async () => {
           completeAttempts++;
-          return dst.send(new CompleteMultipartUploadCommand({
+          checkCompleted(await dst.send(new CompleteMultipartUploadCommand({
             Bucket: destination.bucket,
             Key: destinationKey,
             UploadId: uploadId,
             MultipartUpload: { Parts: parts },
             ...(crc ? { ChecksumType: 'FULL_OBJECT' as const, [`Checksum${crc}`]: fingerprint.checksums[crc] } : {}),
-          }));
+          })));
         });
       } catch (error) {
         // An earlier attempt may have completed the upload and lost its answer: the retry then
@@ -453,7 +464,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         if (!sourceHead) {
           throw new GaveUp(1, new Error('source object not found'));
         }
-        object = { key: object.key, sizeBytes: sourceHead.ContentLength ?? 0 };
+        object = { key: object.key, sizeBytes: contentLengthOf(sourceHead) };
         state.bytesListed += object.sizeBytes;
         multipart = object.sizeBytes > o.multipartThresholdBytes;
       }
@@ -500,7 +511,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         return finish('copied', false);
       }
       const fingerprint = fingerprintOf(sourceHead);
-      const size = sourceHead.ContentLength ?? object.sizeBytes;
+      const size = contentLengthOf(sourceHead);
       if (size > o.multipartThresholdBytes) {
         await copyMultipart({ key: object.key, sizeBytes: size }, destinationKey, sourceHead, fingerprint);
       } else {
@@ -612,15 +623,13 @@ async function* listSource(
   // Continuation tokens, never StartAfter: directory buckets do not list in lexicographic order.
   let continuationToken: string | undefined;
   do {
-    const page = await request(source.prefix, 'ListObjectsV2', () => client.send(new ListObjectsV2Command({
+    const page = await request(source.prefix, 'ListObjectsV2', async () => listPageOf(await client.send(new ListObjectsV2Command({
       Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken,
-    })));
-    for (const object of page.Contents ?? []) {
-      if (object.Key !== undefined) {
-        yield { key: object.Key, sizeBytes: object.Size ?? 0 };
-      }
+    }))));
+    for (const object of page.entries) {
+      yield { key: object.key, sizeBytes: object.sizeBytes };
     }
-    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    continuationToken = page.continuationToken;
   } while (continuationToken);
 }
 

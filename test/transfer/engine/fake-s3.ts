@@ -137,6 +137,17 @@ export interface FaultRule {
   readonly error: unknown;
 }
 
+/** A programmed malformed answer: the call succeeds at the server, its answer is changed. */
+export interface MalformRule {
+  readonly operation: OperationName;
+  /** Only calls for this key (the request's `Key`; the prefix for ListObjectsV2). */
+  readonly key?: string;
+  /** Change the first `times` matching answers. @default - every matching answer */
+  readonly times?: number;
+  /** Returns the answer the client gets, from a copy of the real one. */
+  readonly change: (output: any) => any;
+}
+
 export interface FakeS3Options {
   /** Most keys per ListObjectsV2 page. @default 1000 */
   readonly pageSize?: number;
@@ -277,6 +288,7 @@ export class FakeS3 {
   public readonly onCall?: FakeS3Options['onCall'];
   private readonly latency: (name: OperationName, input: any) => Promise<void>;
   private readonly faults: Array<{ rule: FaultRule; matched: number }> = [];
+  private readonly malformations: Array<{ rule: MalformRule; matched: number }> = [];
 
   public constructor(options: FakeS3Options = {}) {
     this.storage = options.storage ?? new FakeStorage();
@@ -391,8 +403,15 @@ export class FakeS3 {
     return this.fail({ operation, key, error, times });
   }
 
+  /** Changes matching answers after the server did the work (see MalformRule). */
+  public malform(rule: MalformRule): this {
+    this.malformations.push({ rule, matched: 0 });
+    return this;
+  }
+
   public clearFaults(): void {
     this.faults.length = 0;
+    this.malformations.length = 0;
   }
 
   // ---- the client ---------------------------------------------------------------------------
@@ -413,7 +432,7 @@ export class FakeS3 {
       await this.latency(name, input);
       this.onCall?.(name, input);
       this.injectFault(name, input);
-      const output = this.answer(name, input);
+      const output = this.malformed(name, input, this.answer(name, input));
       call.output = output;
       return output;
     } catch (error) {
@@ -437,6 +456,22 @@ export class FakeS3 {
         throw typeof rule.error === 'function' ? rule.error() : rule.error;
       }
     }
+  }
+
+  private malformed(name: OperationName, input: Record<string, unknown>, output: unknown): unknown {
+    let answer = output;
+    for (const malformation of this.malformations) {
+      const { rule } = malformation;
+      const key = name === 'ListObjectsV2' ? input.Prefix ?? '' : input.Key;
+      if (rule.operation !== name || (rule.key !== undefined && rule.key !== key)) {
+        continue;
+      }
+      malformation.matched++;
+      if (rule.times === undefined || malformation.matched <= rule.times) {
+        answer = rule.change(structuredClone(answer));
+      }
+    }
+    return answer;
   }
 
   private answer(name: OperationName, input: any): unknown {
