@@ -11,6 +11,7 @@ import {
   S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { decodeListedKey } from '../../core/listed-keys';
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
 import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, uploadIdOf } from './answers';
@@ -177,8 +178,11 @@ export interface CopyResult {
 const UNKNOWN_SIZE = -1;
 
 interface SourceObject {
+  /** The key; for a key that cannot be addressed, the value the listing gave. */
   readonly key: string;
   readonly sizeBytes: number;
+  /** Why the listed key cannot be addressed (empty, or not decodable): the object fails. */
+  readonly problem?: string;
 }
 
 /** Thrown by one request after its attempts are used up. */
@@ -457,6 +461,13 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       emit({ type: 'object', key: object.key, destinationKey, sizeBytes: object.sizeBytes, outcome, multipart, reason, progress: progress() });
     let multipart = object.sizeBytes > o.multipartThresholdBytes;
     try {
+      // A key that cannot be addressed fails on its own; an empty key would address the bucket.
+      if (object.problem !== undefined) {
+        throw new GaveUp(1, new Error(object.problem));
+      }
+      if (object.key === '' || destinationKey === '') {
+        throw new GaveUp(1, new Error(`the ${object.key === '' ? 'source' : 'destination'} key is empty: a request would address the bucket, not an object`));
+      }
       let sourceHead: HeadObjectCommandOutput | undefined;
       if (object.sizeBytes === UNKNOWN_SIZE) {
         // An explicit key: read its size. A missing one is a failure whatever the policy, even in a dry run.
@@ -535,14 +546,20 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       return;
     }
     const index = new Map<string, number>();
+    // A key the listing cannot name could be any key: then the index is not used (HEAD requests).
+    let everyKeyKnown = true;
     try {
       for await (const object of listSource(destination, undefined, dst, request)) {
-        index.set(object.key, object.sizeBytes);
+        if (object.problem !== undefined) {
+          everyKeyKnown = false;
+        } else {
+          index.set(object.key, object.sizeBytes);
+        }
       }
     } catch (error) {
       throw error instanceof GaveUp ? new Error(`listing ${destination.bucket}/${destination.prefix} failed: ${error.message}`) : error;
     }
-    destinationIndex = index;
+    destinationIndex = everyKeyKnown ? index : undefined;
   })();
 
   // A bounded queue between the listing and the workers keeps memory flat for millions of keys.
@@ -552,7 +569,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const producer = (async () => {
     try {
       for await (const object of listSource(listFrom, options.keys, src, request)) {
-        if (options.include && !options.include(object.key, object.sizeBytes)) {
+        // A key that cannot be named cannot be filtered either: it is reported.
+        if (object.problem === undefined && options.include && !options.include(object.key, object.sizeBytes)) {
           continue;
         }
         state.objectsListed++;
@@ -621,13 +639,18 @@ async function* listSource(
     return;
   }
   // Continuation tokens, never StartAfter: directory buckets do not list in lexicographic order.
+  // URL-encoded keys: XML cannot carry every key (see decodeListedKey).
   let continuationToken: string | undefined;
   do {
     const page = await request(source.prefix, 'ListObjectsV2', async () => listPageOf(await client.send(new ListObjectsV2Command({
-      Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken,
+      Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken, EncodingType: 'url',
     }))));
     for (const object of page.entries) {
-      yield { key: object.key, sizeBytes: object.sizeBytes };
+      const listed = decodeListedKey(object.key, page.encodingType);
+      // A key outside the prefix would land outside the destination prefix.
+      const problem = listed.problem ?? (listed.key.startsWith(source.prefix) ? undefined
+        : `the listing of ${JSON.stringify(source.prefix)} named the key ${JSON.stringify(listed.key)}, outside that prefix`);
+      yield problem === undefined ? { key: listed.key!, sizeBytes: object.sizeBytes } : { key: object.key, sizeBytes: object.sizeBytes, problem };
     }
     continuationToken = page.continuationToken;
   } while (continuationToken);

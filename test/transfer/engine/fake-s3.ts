@@ -161,6 +161,8 @@ export interface FakeS3Options {
   readonly onCall?: (name: OperationName, input: any) => void;
   /** Share the buckets of another fake (a second client, e.g. in another region). */
   readonly storage?: FakeStorage;
+  /** Answer listings with raw keys even when asked for `EncodingType: url`, as some S3-compatible servers do. @default false */
+  readonly ignoresEncodingType?: boolean;
 }
 
 /** Buckets and open uploads; several fake clients may share them. */
@@ -256,6 +258,19 @@ function assemble(segments: readonly Segment[]): Content {
   return { kind: 'virtual', id, size };
 }
 
+/**
+ * A key in a listing answer, as the client reads it. Asked for `EncodingType: url`, S3 encodes keys
+ * form-style: the UTF-8 bytes percent-encoded, a space as `+` (so a `+` is `%2B`), `/` kept
+ * (measured against S3, see src/core/listed-keys.ts). Otherwise the key is XML text, which an XML
+ * parser reads with CR and CR LF turned into LF (XML 1.0, 2.11 End-of-Line Handling): the fake
+ * hands out what the SDK's parser would.
+ */
+export function listedKey(key: string, encodingType: string | undefined): string {
+  return encodingType === 'url'
+    ? encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/')
+    : key.replace(/\r\n?/g, '\n');
+}
+
 /** A deterministic, non-lexicographic position of a key (directory bucket listings). */
 function shuffleRank(key: string): string {
   return `${createHash('sha1').update(key).digest('hex')}\u0000${key}`;
@@ -285,6 +300,7 @@ export class FakeS3 {
   public pageSize: number;
   public shuffledListing: boolean | undefined;
   public minPartSizeBytes: number;
+  public ignoresEncodingType: boolean;
   public readonly onCall?: FakeS3Options['onCall'];
   private readonly latency: (name: OperationName, input: any) => Promise<void>;
   private readonly faults: Array<{ rule: FaultRule; matched: number }> = [];
@@ -297,6 +313,7 @@ export class FakeS3 {
     this.minPartSizeBytes = options.minPartSizeBytes ?? 5 * MIB;
     this.latency = options.latency ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     this.onCall = options.onCall;
+    this.ignoresEncodingType = options.ignoresEncodingType ?? false;
   }
 
   /** This fake, typed as the S3Client the engine wants. */
@@ -544,17 +561,19 @@ export class FakeS3 {
     const limit = Math.min(this.pageSize, input.MaxKeys ?? 1000);
     const page = ranked.slice(0, limit);
     const truncated = ranked.length > limit;
+    const encoding = this.ignoresEncodingType ? undefined : input.EncodingType;
     return {
       $metadata: { httpStatusCode: 200 },
       Contents: page.map(({ key }) => {
         const object = bucket.get(key)!;
-        return { Key: key, Size: sizeOf(object.content), ETag: object.etag, StorageClass: object.storageClass };
+        return { Key: listedKey(key, encoding), Size: sizeOf(object.content), ETag: object.etag, StorageClass: object.storageClass };
       }),
       KeyCount: page.length,
       IsTruncated: truncated,
       NextContinuationToken: truncated ? Buffer.from(`token:${page[page.length - 1].rank}`).toString('base64') : undefined,
       ContinuationToken: input.ContinuationToken,
-      Prefix: input.Prefix,
+      Prefix: input.Prefix === undefined ? undefined : listedKey(input.Prefix, encoding),
+      EncodingType: encoding,
     };
   }
 
@@ -764,11 +783,13 @@ export class FakeS3 {
       : open.filter((u) => u.key > input.KeyMarker! || (u.key === input.KeyMarker && u.uploadId > (input.UploadIdMarker ?? '')));
     const page = after.slice(0, this.pageSize);
     const truncated = after.length > page.length;
+    const encoding = this.ignoresEncodingType ? undefined : input.EncodingType;
     return {
-      Uploads: page.map((u) => ({ Key: u.key, UploadId: u.uploadId })),
+      Uploads: page.map((u) => ({ Key: listedKey(u.key, encoding), UploadId: u.uploadId })),
       IsTruncated: truncated,
-      NextKeyMarker: truncated ? page[page.length - 1].key : undefined,
+      NextKeyMarker: truncated ? listedKey(page[page.length - 1].key, encoding) : undefined,
       NextUploadIdMarker: truncated ? page[page.length - 1].uploadId : undefined,
+      EncodingType: encoding,
     };
   }
 
