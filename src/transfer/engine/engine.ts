@@ -15,7 +15,7 @@ import { decodeListedKey } from '../../core/listed-keys';
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
 import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, uploadIdOf } from './answers';
-import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
+import { COPY_CHECKSUM_ALGORITHM, ObjectFingerprint, fingerprintOf, fullObjectChecksum, sameContent } from './compare';
 import { directCopierOf } from './direct-copy';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
 import { backoffDelayMs, describeError, isRetryable } from './retry';
@@ -224,7 +224,8 @@ function checkPrefix(name: string, location: S3Location): void {
  * CopyObject up to the multipart threshold, UploadPartCopy above it. Objects are never downloaded.
  *
  * Running it again after a stop finishes the job without copying again what is done: an object
- * whose size and checksum already match at the destination is skipped.
+ * proven identical at the destination (same size and a matching checksum of at least 64 bits or
+ * MD5 ETag, see compare.ts) is skipped.
  */
 export async function copyDataset(source: S3Location, destination: S3Location, options: CopyOptions): Promise<CopyResult> {
   checkPrefix('source', source);
@@ -340,13 +341,14 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
     o.storageClass && !isDirectoryBucket(destination.bucket) ? { StorageClass: o.storageClass as CopyObjectCommandInput['StorageClass'] } : {};
 
   const direct = directCopierOf(dst);
-  const copySingle = async (object: SourceObject, destinationKey: string, crc: ChecksumAlgorithm | undefined) => {
+  // Every copy carries a CRC64NVME checksum, which S3 computes: a later sync can compare it (see compare.ts).
+  const copySingle = async (object: SourceObject, destinationKey: string) => {
     const input: CopyObjectCommandInput = {
       Bucket: destination.bucket,
       Key: destinationKey,
       CopySource: copySourceOf(source.bucket, object.key),
       MetadataDirective: 'COPY',
-      ...(crc ? { ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'] } : {}),
+      ChecksumAlgorithm: COPY_CHECKSUM_ALGORITHM,
       ...storageClass(),
       ...encryption(),
     };
@@ -360,7 +362,9 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   };
 
   const copyMultipart = async (object: SourceObject, destinationKey: string, sourceHead: HeadObjectCommandOutput, fingerprint: ObjectFingerprint) => {
-    const crc = fullObjectCrc(fingerprint);
+    // A full-object CRC64NVME, like CopyObject's; when the source has one, S3 checks the assembled copy against it.
+    const crc = COPY_CHECKSUM_ALGORITHM;
+    const sourceCrc = fullObjectChecksum(fingerprint, crc);
     const uploadId = await request(object.key, 'CreateMultipartUpload', async () => uploadIdOf(await dst.send(new CreateMultipartUploadCommand({
       Bucket: destination.bucket,
       Key: destinationKey,
@@ -371,8 +375,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       CacheControl: sourceHead.CacheControl,
       Expires: sourceHead.Expires,
       Metadata: sourceHead.Metadata,
-      ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'],
-      ChecksumType: crc ? 'FULL_OBJECT' : undefined,
+      ChecksumAlgorithm: crc,
+      ChecksumType: 'FULL_OBJECT',
       ...storageClass(),
       ...encryption(),
     }))));
@@ -428,7 +432,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
             Key: destinationKey,
             UploadId: uploadId,
             MultipartUpload: { Parts: parts },
-            ...(crc ? { ChecksumType: 'FULL_OBJECT' as const, [`Checksum${crc}`]: fingerprint.checksums[crc] } : {}),
+            ChecksumType: 'FULL_OBJECT',
+            ...(sourceCrc !== undefined ? { ChecksumCRC64NVME: sourceCrc } : {}),
           })));
         });
       } catch (error) {
@@ -496,7 +501,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
           if (!sourceHead) {
             throw new GaveUp(1, new Error('source object disappeared'));
           }
-          if (sameContent(fingerprintOf(sourceHead), fingerprintOf(existing))) {
+          const sourceFingerprint = fingerprintOf(sourceHead, isDirectoryBucket(source.bucket));
+          if (sameContent(sourceFingerprint, fingerprintOf(existing, isDirectoryBucket(destination.bucket)))) {
             state.objectsSkipped++;
             state.bytesSkipped += object.sizeBytes;
             return finish('skipped', multipart, 'identical');
@@ -507,8 +513,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         state.objectsToCopy++;
         return finish('would-copy', multipart);
       }
-      // CopyObject keeps the source's checksum algorithm by itself; a multipart copy needs the
-      // source's metadata and checksum from a HEAD request.
+      // CopyObject copies the source's metadata by itself; a multipart copy needs the source's
+      // metadata and checksum from a HEAD request.
       if (multipart && !sourceHead) {
         sourceHead = await head(src, source.bucket, object.key);
         if (!sourceHead) {
@@ -516,17 +522,17 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         }
       }
       if (!sourceHead) {
-        await copySingle(object, destinationKey, undefined);
+        await copySingle(object, destinationKey);
         state.objectsCopied++;
         state.bytesCopied += object.sizeBytes;
         return finish('copied', false);
       }
-      const fingerprint = fingerprintOf(sourceHead);
+      const fingerprint = fingerprintOf(sourceHead, isDirectoryBucket(source.bucket));
       const size = contentLengthOf(sourceHead);
       if (size > o.multipartThresholdBytes) {
         await copyMultipart({ key: object.key, sizeBytes: size }, destinationKey, sourceHead, fingerprint);
       } else {
-        await copySingle(object, destinationKey, fullObjectCrc(fingerprint));
+        await copySingle(object, destinationKey);
       }
       state.objectsCopied++;
       state.bytesCopied += size;

@@ -89,6 +89,10 @@ export interface PutOptions {
   /** Overrides the checksum value (to fake a different content with the same size). */
   readonly checksumValue?: string;
   readonly storageClass?: string;
+  /** `AES256` (SSE-S3) or `aws:kms`: an SSE-KMS object's ETag is not an MD5 digest of its content. */
+  readonly serverSideEncryption?: string;
+  /** Overrides the ETag (to fake another object's ETag). */
+  readonly etag?: string;
 }
 
 interface Part {
@@ -234,8 +238,17 @@ export function checksumOf(algorithm: Algorithm, content: Content): string {
   return digest.slice(0, CHECKSUM_LENGTH[algorithm] - 1) + '=';
 }
 
-function etagOf(content: Content): string {
-  return `"${createHash('md5').update(identityOf(content)).digest('hex')}"`;
+let opaqueETags = 0;
+
+/**
+ * The ETag of an object written in one part: a content-determined stand-in for the MD5 digest, as
+ * S3 computes it for unencrypted and SSE-S3 objects; for SSE-KMS (and DSSE-KMS) objects the ETag
+ * is not an MD5 digest of the content (S3 API reference, Object, ETag): the fake makes it opaque
+ * (32 hex digits that differ from write to write).
+ */
+function etagOf(content: Content, serverSideEncryption?: string): string {
+  const opaque = serverSideEncryption !== undefined && serverSideEncryption !== 'AES256';
+  return `"${createHash('md5').update(opaque ? `opaque-${opaqueETags++}` : identityOf(content)).digest('hex')}"`;
 }
 
 /** Concatenates part segments into one content (virtual when a virtual source is reassembled). */
@@ -351,8 +364,9 @@ export class FakeS3 {
       metadata: { ...options.metadata },
       checksums,
       checksumType,
-      etag: etagOf(content),
+      etag: options.etag ?? etagOf(content, options.serverSideEncryption),
       storageClass: options.storageClass ?? (isDirectory(bucket) ? 'EXPRESS_ONEZONE' : 'STANDARD'),
+      serverSideEncryption: options.serverSideEncryption,
       version: this.storage.nextVersion++,
     };
     this.storage.buckets.get(bucket)!.set(key, object);
@@ -646,7 +660,7 @@ export class FakeS3 {
       metadata: replace ? { ...input.Metadata } : { ...source.metadata },
       checksums,
       checksumType,
-      etag: etagOf(source.content),
+      etag: etagOf(source.content, input.ServerSideEncryption),
       storageClass,
       serverSideEncryption: input.ServerSideEncryption,
       sseKmsKeyId: input.SSEKMSKeyId,
