@@ -5,11 +5,11 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CopyOptions, createS3Client } from '../../src/transfer/engine';
 import { DirectCopyObject } from '../../src/transfer/engine/direct-copy';
 import {
-  LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, listKeys, localS3Client, makeDataset, putObjects,
+  LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, getObject, listKeys, localS3Client, makeDataset, putObjects,
   recordedCopy, startLocalS3, useLocalS3Credentials,
 } from '../support/s3-local';
 import { AWKWARD_KEY_NAMES } from '../transfer/engine/helpers';
@@ -234,6 +234,55 @@ test('keys XML cannot carry (CR, LF, control characters), +, spaces, % and non-A
   // A second run finds each copy under its own key (the destination listing is decoded too).
   const second = await recordedCopy({ bucket: 'awkward-keys', prefix: 'keys/' }, { bucket: 'awkward-copy', prefix: 'copied/' }, copyOptions());
   expect(second.result).toMatchObject({ complete: true, objectsSkipped: objects.length, objectsCopied: 0 });
+}, 60_000);
+
+test('CopyObject and a multipart copy of the same object keep the same tags, content headers and user metadata', async () => {
+  // fauxqs has no object tags and does not store Expires; the launcher adds tags (fauxqs-launcher.mjs).
+  await s3.createBucket('tagged-source');
+  await s3.createBucket('tagged-copies');
+  const body = Buffer.alloc(9 * MIB + 123, 7);
+  await client.send(new PutObjectCommand({
+    Bucket: 'tagged-source',
+    Key: 'obj/weights.bin',
+    Body: body,
+    ContentType: 'application/x-safetensors',
+    ContentEncoding: 'identity',
+    ContentDisposition: 'attachment; filename="weights 1.bin"',
+    ContentLanguage: 'en-GB',
+    CacheControl: 'max-age=600',
+    Metadata: { origin: 'integration', step: '1200' },
+    Tagging: 'project=llm&data%20class=restricted&odd=a%2Bb%3Dc%26%C3%BC',
+  }));
+  const observed = async (bucket: string, key: string) => {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const tagging = await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+    return {
+      size: head.ContentLength,
+      contentType: head.ContentType,
+      contentEncoding: head.ContentEncoding,
+      contentDisposition: head.ContentDisposition,
+      contentLanguage: head.ContentLanguage,
+      cacheControl: head.CacheControl,
+      metadata: head.Metadata,
+      tags: Object.fromEntries((tagging.TagSet ?? []).map((tag) => [tag.Key, tag.Value])),
+    };
+  };
+  const source = await observed('tagged-source', 'obj/weights.bin');
+  expect(source.tags).toEqual({ 'project': 'llm', 'data class': 'restricted', 'odd': 'a+b=c&\u00fc' });
+
+  const single = await recordedCopy({ bucket: 'tagged-source', prefix: 'obj/' }, { bucket: 'tagged-copies', prefix: 'single/' },
+    copyOptions({ multipartThresholdBytes: 5 * 1024 * MIB }));
+  const multipart = await recordedCopy({ bucket: 'tagged-source', prefix: 'obj/' }, { bucket: 'tagged-copies', prefix: 'multipart/' }, copyOptions());
+
+  expect(single.result).toMatchObject({ complete: true, objectsCopied: 1 });
+  expect(single.multipart).toEqual([]);
+  expect(multipart.result).toMatchObject({ complete: true, objectsCopied: 1 });
+  expect(multipart.multipart).toEqual(['obj/weights.bin']);
+  expect(await observed('tagged-copies', 'single/weights.bin')).toEqual(source);
+  expect(await observed('tagged-copies', 'multipart/weights.bin')).toEqual(source);
+  for (const prefix of ['single/', 'multipart/']) {
+    expect((await getObject(client, 'tagged-copies', `${prefix}weights.bin`)).body.equals(body)).toBe(true);
+  }
 }, 60_000);
 
 describe('a directory bucket (S3 Express One Zone) destination', () => {

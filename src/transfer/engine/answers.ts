@@ -114,3 +114,17 @@ export function checkCopyResultBody(body: string): void {
     throw new MalformedAnswerError('CopyObject', 'without a CopyObjectResult ETag');
   }
 }
+/** The tags of a GetObjectTagging answer. */
+export function tagSetOf(answer: {
+  readonly TagSet?: ReadonlyArray<{ readonly Key?: unknown; readonly Value?: unknown }>;
+}): Array<{ Key: string; Value: string }> {
+  if (!Array.isArray(answer.TagSet)) {
+    throw new MalformedAnswerError('GetObjectTagging', 'without a TagSet');
+  }
+  return answer.TagSet.map((tag) => {
+    if (!nonEmptyString(tag?.Key) || typeof tag.Value !== 'string') {
+      throw new MalformedAnswerError('GetObjectTagging', `a tag without a key or value (${JSON.stringify(tag)})`);
+    }
+    return { Key: tag.Key, Value: tag.Value };
+  });
+}

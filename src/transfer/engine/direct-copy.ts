@@ -149,6 +149,7 @@ function copyHeaders(host: string, input: CopyObjectCommandInput): Record<string
   };
   const optional: Array<[string, string | undefined]> = [
     ['x-amz-metadata-directive', input.MetadataDirective],
+    ['x-amz-tagging-directive', input.TaggingDirective],
     ['x-amz-checksum-algorithm', input.ChecksumAlgorithm],
     ['x-amz-storage-class', input.StorageClass],
     ['x-amz-server-side-encryption', input.ServerSideEncryption],
@@ -167,7 +168,9 @@ function copyHeaders(host: string, input: CopyObjectCommandInput): Record<string
 }
 
 /** The CopyObject inputs the direct path sends; anything else is a programming error. */
-const DIRECT_INPUTS = new Set(['Bucket', 'Key', 'CopySource', 'MetadataDirective', 'ChecksumAlgorithm', 'StorageClass', 'ServerSideEncryption', 'SSEKMSKeyId']);
+const DIRECT_INPUTS = new Set([
+  'Bucket', 'Key', 'CopySource', 'MetadataDirective', 'TaggingDirective', 'ChecksumAlgorithm', 'StorageClass', 'ServerSideEncryption', 'SSEKMSKeyId',
+]);
 
 /** An HTTP answer: status, headers and the (small) body. */
 export interface DirectAnswer {

@@ -5,6 +5,7 @@ import {
   CopyObjectCommand,
   CopyObjectCommandInput,
   CreateMultipartUploadCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   HeadObjectCommandOutput,
   ListObjectsV2Command,
@@ -14,7 +15,7 @@ import {
 import { decodeListedKey } from '../../core/listed-keys';
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
-import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, uploadIdOf } from './answers';
+import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, tagSetOf, uploadIdOf } from './answers';
 import { COPY_CHECKSUM_ALGORITHM, ObjectFingerprint, fingerprintOf, fullObjectChecksum, sameContent } from './compare';
 import { directCopierOf } from './direct-copy';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
@@ -340,6 +341,26 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const storageClass = (): Pick<CopyObjectCommandInput, 'StorageClass'> =>
     o.storageClass && !isDirectoryBucket(destination.bucket) ? { StorageClass: o.storageClass as CopyObjectCommandInput['StorageClass'] } : {};
 
+  // Object tags: CopyObject copies them (x-amz-tagging-directive defaults to COPY); a multipart copy
+  // reads them (GetObjectTagging) and sets them on CreateMultipartUpload, so that a copy has its
+  // tags whatever its size. Directory buckets have no object tags: GetObjectTagging and
+  // PutObjectTagging are "not supported for directory buckets", and a CopyObject into a directory
+  // bucket that would copy a non-empty tag set fails with 501 Not Implemented: into a directory
+  // bucket the tag set is replaced by the empty one (S3 API reference, CopyObject,
+  // x-amz-tagging-directive: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html;
+  // GetObjectTagging: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html).
+  const tagsSupported = !isDirectoryBucket(source.bucket) && !isDirectoryBucket(destination.bucket);
+  const tagging = (): Pick<CopyObjectCommandInput, 'TaggingDirective'> =>
+    isDirectoryBucket(destination.bucket) ? { TaggingDirective: 'REPLACE' } : {};
+  /** The source's tags as CreateMultipartUpload's `Tagging` (URL query encoded), or undefined for none. */
+  const sourceTagging = async (key: string): Promise<string | undefined> => {
+    if (!tagsSupported) {
+      return undefined;
+    }
+    const tags = await request(key, 'GetObjectTagging', async () => tagSetOf(await src.send(new GetObjectTaggingCommand({ Bucket: source.bucket, Key: key }))));
+    return tags.length === 0 ? undefined : tags.map((tag) => `${encodeURIComponent(tag.Key)}=${encodeURIComponent(tag.Value)}`).join('&');
+  };
+
   const direct = directCopierOf(dst);
   // Every copy carries a CRC64NVME checksum, which S3 computes: a later sync can compare it (see compare.ts).
   const copySingle = async (object: SourceObject, destinationKey: string) => {
@@ -349,6 +370,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       CopySource: copySourceOf(source.bucket, object.key),
       MetadataDirective: 'COPY',
       ChecksumAlgorithm: COPY_CHECKSUM_ALGORITHM,
+      ...tagging(),
       ...storageClass(),
       ...encryption(),
     };
@@ -365,6 +387,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
     // A full-object CRC64NVME, like CopyObject's; when the source has one, S3 checks the assembled copy against it.
     const crc = COPY_CHECKSUM_ALGORITHM;
     const sourceCrc = fullObjectChecksum(fingerprint, crc);
+    const tags = await sourceTagging(object.key);
     const uploadId = await request(object.key, 'CreateMultipartUpload', async () => uploadIdOf(await dst.send(new CreateMultipartUploadCommand({
       Bucket: destination.bucket,
       Key: destinationKey,
@@ -375,6 +398,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       CacheControl: sourceHead.CacheControl,
       Expires: sourceHead.Expires,
       Metadata: sourceHead.Metadata,
+      Tagging: tags,
       ChecksumAlgorithm: crc,
       ChecksumType: 'FULL_OBJECT',
       ...storageClass(),

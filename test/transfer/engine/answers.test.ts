@@ -1,4 +1,4 @@
-import { checkCompleted, checkCopied, checkCopyResultBody, contentLengthOf, listPageOf, partETagOf, uploadIdOf } from '../../../src/transfer/engine/answers';
+import { checkCompleted, checkCopied, checkCopyResultBody, contentLengthOf, listPageOf, partETagOf, tagSetOf, uploadIdOf } from '../../../src/transfer/engine/answers';
 import { MalformedAnswerError, isRetryable } from '../../../src/transfer/engine/retry';
 
 function malformed(run: () => unknown): MalformedAnswerError {
@@ -83,4 +83,11 @@ test('checkCopyResultBody: a CopyObjectResult element with a non-empty ETag', ()
     '<ETag>"x"</ETag>', '<CopyObjectResultX><ETag>"x"</ETag></CopyObjectResultX>']) {
     expect(malformed(() => checkCopyResultBody(body)).message).toBe('CopyObject answered without a CopyObjectResult ETag');
   }
+});
+
+test('tagSetOf: the tags (an empty set included), or a malformed answer', () => {
+  expect(tagSetOf({ TagSet: [] })).toEqual([]);
+  expect(tagSetOf({ TagSet: [{ Key: 'a', Value: '' }, { Key: 'b c', Value: 'd' }] })).toEqual([{ Key: 'a', Value: '' }, { Key: 'b c', Value: 'd' }]);
+  expect(malformed(() => tagSetOf({})).message).toBe('GetObjectTagging answered without a TagSet');
+  expect(malformed(() => tagSetOf({ TagSet: [{ Value: 'v' }] })).message).toBe('GetObjectTagging answered a tag without a key or value ({"Value":"v"})');
 });

@@ -101,6 +101,7 @@ describe('DirectCopyObject sends what the SDK sends', () => {
           Key: key,
           CopySource: `source-bucket/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
           MetadataDirective: 'COPY',
+          TaggingDirective: 'COPY',
           ChecksumAlgorithm: 'CRC32',
           StorageClass: 'INTELLIGENT_TIERING',
           ServerSideEncryption: 'aws:kms',

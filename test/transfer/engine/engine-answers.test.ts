@@ -31,6 +31,8 @@ const MALFORMED: Array<[string, OperationName, string, (output: any) => any, Reg
     /^CreateMultipartUpload: MalformedAnswer CreateMultipartUpload answered without an UploadId$/],
   ['UploadPartCopy without a CopyPartResult ETag', 'UploadPartCopy', 'copy/large', (o) => ({ ...o, CopyPartResult: {} }),
     /^UploadPartCopy \d: MalformedAnswer UploadPartCopy answered without a CopyPartResult ETag$/],
+  ['GetObjectTagging of the multipart source without a TagSet', 'GetObjectTagging', 'data/large', ({ TagSet: _, ...rest }) => rest,
+    /^GetObjectTagging: MalformedAnswer GetObjectTagging answered without a TagSet$/],
   ['HeadObject of the multipart source without a ContentLength', 'HeadObject', 'data/large', ({ ContentLength: _, ...rest }) => rest,
     /^HeadObject: MalformedAnswer HeadObject answered the ContentLength undefined$/],
 ];

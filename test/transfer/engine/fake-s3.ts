@@ -21,6 +21,10 @@ import {
   CreateMultipartUploadCommandInput,
   DeleteObjectsCommand,
   DeleteObjectsCommandInput,
+  GetObjectTaggingCommand,
+  GetObjectTaggingCommandInput,
+  PutObjectTaggingCommand,
+  PutObjectTaggingCommandInput,
   ListMultipartUploadsCommand,
   ListMultipartUploadsCommandInput,
   HeadObjectCommand,
@@ -38,7 +42,8 @@ export const GIB = 1024 * MIB;
 /** The commands the fake answers. */
 export type OperationName =
   | 'ListObjectsV2' | 'HeadObject' | 'CopyObject' | 'CreateMultipartUpload'
-  | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'DeleteObjects' | 'ListMultipartUploads';
+  | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'DeleteObjects' | 'ListMultipartUploads'
+  | 'GetObjectTagging' | 'PutObjectTagging';
 
 const COMMANDS: ReadonlyArray<[new (...args: never[]) => object, OperationName]> = [
   [ListObjectsV2Command, 'ListObjectsV2'],
@@ -50,6 +55,8 @@ const COMMANDS: ReadonlyArray<[new (...args: never[]) => object, OperationName]>
   [AbortMultipartUploadCommand, 'AbortMultipartUpload'],
   [DeleteObjectsCommand, 'DeleteObjects'],
   [ListMultipartUploadsCommand, 'ListMultipartUploads'],
+  [GetObjectTaggingCommand, 'GetObjectTagging'],
+  [PutObjectTaggingCommand, 'PutObjectTagging'],
 ];
 
 export type Algorithm = 'CRC64NVME' | 'CRC32C' | 'CRC32' | 'SHA256' | 'SHA1';
@@ -64,8 +71,13 @@ export interface StoredObject {
   readonly content: Content;
   readonly contentType?: string;
   readonly contentEncoding?: string;
+  readonly contentDisposition?: string;
+  readonly contentLanguage?: string;
   readonly cacheControl?: string;
+  readonly expires?: Date;
   readonly metadata: Record<string, string>;
+  /** Object tags (never in directory buckets). */
+  readonly tags: Record<string, string>;
   readonly checksums: Partial<Record<Algorithm, string>>;
   readonly checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
   readonly etag: string;
@@ -80,8 +92,13 @@ export interface StoredObject {
 export interface PutOptions {
   readonly contentType?: string;
   readonly contentEncoding?: string;
+  readonly contentDisposition?: string;
+  readonly contentLanguage?: string;
   readonly cacheControl?: string;
+  readonly expires?: Date;
   readonly metadata?: Record<string, string>;
+  /** Object tags; a directory bucket refuses them (501 Not Implemented). */
+  readonly tags?: Record<string, string>;
   /** Checksum algorithm of the object, or 'none' for an object without a checksum. @default CRC64NVME */
   readonly checksum?: Algorithm | 'none';
   /** @default FULL_OBJECT */
@@ -212,6 +229,7 @@ export const errors = {
   entityTooSmall: () => sdkError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size'),
   badDigest: () => sdkError('BadDigest', 400, 'The checksum you specified did not match the calculated checksum.'),
   invalidStorageClass: () => sdkError('InvalidStorageClass', 400, 'The storage class you specified is not valid'),
+  notImplemented: () => sdkError('NotImplemented', 501, 'A header you provided implies functionality that is not implemented'),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -304,6 +322,14 @@ function parseCopySource(copySource: string): { bucket: string; key: string } {
   return { bucket: trimmed.slice(0, slash), key };
 }
 
+/** Tags in `x-amz-tagging` form (URL query parameters: `k1=v1&k2=v2`). */
+export function parseTagging(tagging: string | undefined): Record<string, string> {
+  if (tagging === undefined || tagging === '') {
+    return {};
+  }
+  return Object.fromEntries(new URLSearchParams(tagging));
+}
+
 /** An in-memory S3 client. Cast it with `.client` where an S3Client is wanted. */
 export class FakeS3 {
   public readonly storage: FakeStorage;
@@ -356,12 +382,19 @@ export class FakeS3 {
       checksums[algorithm] = options.checksumValue
         ?? (checksumType === 'COMPOSITE' ? `${checksumOf(algorithm, content)}-3` : checksumOf(algorithm, content));
     }
+    if (isDirectory(bucket) && Object.keys(options.tags ?? {}).length > 0) {
+      throw errors.notImplemented();
+    }
     const object: StoredObject = {
       content,
       contentType: options.contentType ?? 'binary/octet-stream',
       contentEncoding: options.contentEncoding,
+      contentDisposition: options.contentDisposition,
+      contentLanguage: options.contentLanguage,
       cacheControl: options.cacheControl,
+      expires: options.expires,
       metadata: { ...options.metadata },
+      tags: { ...options.tags },
       checksums,
       checksumType,
       etag: options.etag ?? etagOf(content, options.serverSideEncryption),
@@ -516,6 +549,8 @@ export class FakeS3 {
       case 'AbortMultipartUpload': return this.abortMultipartUpload(input);
       case 'DeleteObjects': return this.deleteObjects(input);
       case 'ListMultipartUploads': return this.listMultipartUploads(input);
+      case 'GetObjectTagging': return this.getObjectTagging(input);
+      case 'PutObjectTagging': return this.putObjectTagging(input);
     }
   }
 
@@ -603,7 +638,10 @@ export class FakeS3 {
       ContentLength: sizeOf(object.content),
       ContentType: object.contentType,
       ContentEncoding: object.contentEncoding,
+      ContentDisposition: object.contentDisposition,
+      ContentLanguage: object.contentLanguage,
       CacheControl: object.cacheControl,
+      Expires: object.expires,
       Metadata: { ...object.metadata },
       ETag: object.etag,
       StorageClass: object.storageClass === 'STANDARD' ? undefined : object.storageClass,
@@ -652,12 +690,21 @@ export class FakeS3 {
       checksums = { [algorithm]: checksumOf(algorithm, source.content) };
       checksumType = 'FULL_OBJECT';
     }
+    // x-amz-tagging-directive: COPY by default; a directory bucket takes only the empty tag set.
+    const tags = input.TaggingDirective === 'REPLACE' ? parseTagging(input.Tagging) : { ...source.tags };
+    if (isDirectory(input.Bucket!) && Object.keys(tags).length > 0) {
+      throw errors.notImplemented();
+    }
     const object: StoredObject = {
       content: source.content,
       contentType: replace ? input.ContentType : source.contentType,
       contentEncoding: replace ? input.ContentEncoding : source.contentEncoding,
+      contentDisposition: replace ? input.ContentDisposition : source.contentDisposition,
+      contentLanguage: replace ? input.ContentLanguage : source.contentLanguage,
       cacheControl: replace ? input.CacheControl : source.cacheControl,
+      expires: replace ? input.Expires : source.expires,
       metadata: replace ? { ...input.Metadata } : { ...source.metadata },
+      tags,
       checksums,
       checksumType,
       etag: etagOf(source.content, input.ServerSideEncryption),
@@ -678,6 +725,9 @@ export class FakeS3 {
     this.checkStorageClass(input.Bucket!, input.StorageClass);
     if (input.ChecksumType === 'FULL_OBJECT' && !['CRC64NVME', 'CRC32', 'CRC32C'].includes(input.ChecksumAlgorithm ?? '')) {
       throw errors.invalidRequest('FULL_OBJECT checksums need a CRC algorithm');
+    }
+    if (isDirectory(input.Bucket!) && Object.keys(parseTagging(input.Tagging)).length > 0) {
+      throw errors.notImplemented();
     }
     const uploadId = `upload-${this.storage.nextUploadId++}`;
     this.storage.uploads.set(uploadId, { uploadId, bucket: input.Bucket!, key: input.Key!, input, parts: new Map() });
@@ -774,8 +824,12 @@ export class FakeS3 {
       content,
       contentType: upload.input.ContentType ?? 'binary/octet-stream',
       contentEncoding: upload.input.ContentEncoding,
+      contentDisposition: upload.input.ContentDisposition,
+      contentLanguage: upload.input.ContentLanguage,
       cacheControl: upload.input.CacheControl,
+      expires: upload.input.Expires,
       metadata: { ...upload.input.Metadata },
+      tags: parseTagging(upload.input.Tagging),
       checksums,
       checksumType,
       etag: `"${createHash('md5').update(parts.map((p) => p.etag).join('')).digest('hex')}-${parts.length}"`,
@@ -805,6 +859,31 @@ export class FakeS3 {
       NextUploadIdMarker: truncated ? page[page.length - 1].uploadId : undefined,
       EncodingType: encoding,
     };
+  }
+
+  /** GetObjectTagging: not supported by directory buckets (answered 501 here). */
+  private getObjectTagging(input: GetObjectTaggingCommandInput) {
+    if (isDirectory(input.Bucket!)) {
+      throw errors.notImplemented();
+    }
+    const object = this.bucket(input.Bucket).get(input.Key!);
+    if (!object) {
+      throw errors.noSuchKey();
+    }
+    return { $metadata: { httpStatusCode: 200 }, TagSet: Object.entries(object.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  private putObjectTagging(input: PutObjectTaggingCommandInput) {
+    if (isDirectory(input.Bucket!)) {
+      throw errors.notImplemented();
+    }
+    const bucket = this.bucket(input.Bucket);
+    const object = bucket.get(input.Key!);
+    if (!object) {
+      throw errors.noSuchKey();
+    }
+    bucket.set(input.Key!, { ...object, tags: Object.fromEntries((input.Tagging?.TagSet ?? []).map((tag) => [tag.Key!, tag.Value!])) });
+    return { $metadata: { httpStatusCode: 200 } };
   }
 
   private abortMultipartUpload(input: AbortMultipartUploadCommandInput) {
