@@ -50,3 +50,14 @@ export function decodeListedKey(value: string, encodingType: string | undefined)
   }
   return { key };
 }
+
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * A key as a report shows it: as it is, or JSON-quoted when it holds a control character, so that
+ * `x\r` and `x\n` read differently and a key cannot move the cursor or send terminal escapes.
+ */
+export function displayKey(key: string): string {
+  return UNPRINTABLE.test(key) ? JSON.stringify(key) : key;
+}

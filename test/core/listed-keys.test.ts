@@ -1,4 +1,4 @@
-import { decodeListedKey } from '../../src/core/listed-keys';
+import { decodeListedKey, displayKey } from '../../src/core/listed-keys';
 
 describe('decodeListedKey', () => {
   test.each([
@@ -33,5 +33,22 @@ describe('decodeListedKey', () => {
     ['a', 'base64', 'the listing encodes keys as "base64", which is not understood (only "url")'],
   ])('%j (%s) cannot be addressed: %s', (value, encodingType, problem) => {
     expect(decodeListedKey(value, encodingType)).toEqual({ problem });
+  });
+});
+
+describe('displayKey', () => {
+  test('a printable key as it is, spaces, quotes and non-ASCII included', () => {
+    for (const key of ['a/b.bin', 'with space', 'quote"s', 'caf\u00e9/\u65e5\u672c', 'emoji \u{1f680}', '']) {
+      expect(displayKey(key)).toBe(key);
+    }
+  });
+
+  test('a key with a control character JSON-quoted: x\\r and x\\n read differently, escapes are not sent', () => {
+    expect(displayKey('x\r')).toBe('"x\\r"');
+    expect(displayKey('x\n')).toBe('"x\\n"');
+    expect(displayKey('esc\u001b[2K')).toBe('"esc\\u001b[2K"');
+    expect(displayKey('del\u007f')).toBe('"del\u007f"');
+    expect(displayKey('nel\u0085')).toBe('"nel\u0085"');
+    expect(displayKey('line\u2028sep')).toBe('"line\u2028sep"');
   });
 });
