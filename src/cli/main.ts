@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { CopyCommand, USAGE, UsageError, parseCopyArgs } from './args';
+import { displayKey } from '../core/listed-keys';
 import { DEFAULT_CONCURRENCY } from '../transfer/defaults';
 import { CopyEvent, CopyResult, OverwritePolicy, S3Location, copyDataset, createS3Client } from '../transfer/engine';
 import { keysOntoThemselves, prefixOverlap } from '../transfer/engine/locations';
@@ -156,7 +157,7 @@ export function summary(result: CopyResult, dryRun: boolean): string {
         + `failed ${result.failures.length}, of ${result.objectsListed} listed in ${formatDuration(result.elapsedMs)}`,
   ];
   for (const failure of result.failures.slice(0, 20)) {
-    lines.push(`  failed: ${failure.key} after ${failure.attempts} attempt(s): ${failure.error}`);
+    lines.push(`  failed: ${displayKey(failure.key)} after ${failure.attempts} attempt(s): ${failure.error}`);
   }
   if (result.failures.length > 20) {
     lines.push(`  ... and ${result.failures.length - 20} more`);
@@ -174,7 +175,7 @@ class ProgressRenderer {
   public onEvent(event: CopyEvent): void {
     if (event.type === 'object' && event.outcome === 'failed') {
       this.clear();
-      this.io.stderr.write(`failed: ${event.key}: ${event.reason}\n`);
+      this.io.stderr.write(`failed: ${displayKey(event.key)}: ${event.reason}\n`);
     }
     if (!this.enabled || (event.type !== 'object' && event.type !== 'listed')) {
       return;

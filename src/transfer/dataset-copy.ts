@@ -240,6 +240,16 @@ export class DatasetCopy extends Construct {
     props.source.grantRead(role);
     props.destination.grantReadWrite(role);
     props.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // Tags travel with the copies: a multipart copy reads them (GetObjectTagging needs
+    // s3:GetObjectTagging) and writes them with the object (x-amz-tagging needs s3:PutObjectTagging),
+    // a CopyObject copies them (x-amz-tagging-directive COPY). Directory buckets have no object tags
+    // (GetObjectTagging and PutObjectTagging are not supported there): no permission is needed.
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html
+    if (!props.source.isDirectoryBucket && !props.destination.isDirectoryBucket) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObjectTagging'], resources: [props.source.objectsArn] }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObjectTagging'], resources: [props.destination.objectsArn] }));
+    }
 
     const properties: Partial<CopyResourceProperties> = {
       SourceBucket: props.source.bucketName,

@@ -61,6 +61,18 @@ describe('cdk-training-storage copy', () => {
     expect(cli.out()).toContain('failed: p/b after 1 attempt(s): AccessDenied (HTTP 403) Access Denied');
   });
 
+  test('a failed key with a control character is printed quoted: no carriage return rewrites the line', async () => {
+    const fake = new FakeS3();
+    fake.put('lake', 'p/x\r', 'cr');
+    fake.createBucket('cache');
+    fake.fail({ operation: 'CopyObject', key: 'q/x\r', error: () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }) });
+    const cli = io(fake);
+    expect(await main(['copy', 's3://lake/p/', 's3://cache/q/', '--no-progress'], cli)).toBe(1);
+    expect(cli.err()).toContain('failed: "p/x\\r": AccessDenied');
+    expect(cli.out()).toContain('failed: "p/x\\r" after 1 attempt(s)');
+    expect(cli.out() + cli.err()).not.toContain('\r');
+  });
+
   test('--dry-run copies nothing; --json prints the result', async () => {
     const fake = new FakeS3();
     fake.put('lake', 'p/a', 'a');

@@ -2,7 +2,6 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, CfnParameter, CfnWaitConditionHandle, Duration, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StrictValidations, TrainingDataLake, TrainingStorageError } from '../../src';
 import { loadPeer } from '../../src/core/strict-validations';

@@ -3,6 +3,7 @@ import { ListTagsForResourceCommand, ListTagsForResourceCommandInput, S3ControlC
 import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from '../../src/express/auto-delete-contract';
 import { AutoDeleteEvent, MAX_DELETE_BATCH, onEvent } from '../../src/express/handler/auto-delete-objects';
 import { FakeS3, errors } from '../transfer/engine/fake-s3';
+import { AWKWARD_KEY_NAMES } from '../transfer/engine/helpers';
 
 const BUCKET = 'cache--use1-az4--x-s3';
 const PROPS: AutoDeleteResourceProperties = {
@@ -149,6 +150,39 @@ describe('auto-delete handler', () => {
     expect(s3.calls).toEqual([]);
     expect(control.requests).toEqual([]);
     expect(s3.keys(BUCKET)).toHaveLength(10);
+  });
+
+  test('keys an XML listing cannot carry (CR, control characters, +, spaces, %) are listed URL-encoded and all deleted', async () => {
+    const { s3, deps, logs } = setup(0);
+    s3.pageSize = 4;
+    for (const name of AWKWARD_KEY_NAMES) {
+      s3.put(BUCKET, `dir/${name}`, name);
+      await s3.client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: `uploads/${name}` }));
+    }
+    // Without decoding, a key read wrong is never deleted and the listing never empties: stop after 10 listings.
+    s3.fail({ operation: 'ListObjectsV2', when: () => s3.count('ListObjectsV2') > 10, error: () => new Error('the bucket never empties') });
+
+    await onEvent(event('Delete'), deps);
+
+    expect(s3.keys(BUCKET)).toEqual([]);
+    expect(s3.openUploads()).toEqual([]);
+    expect(s3.callsOf('ListObjectsV2').every((c) => c.input.EncodingType === 'url')).toBe(true);
+    expect(s3.callsOf('ListMultipartUploads').every((c) => c.input.EncodingType === 'url')).toBe(true);
+    const deleted = s3.callsOf('DeleteObjects').flatMap((c) => c.input.Delete.Objects.map((o: { Key: string }) => o.Key));
+    expect(deleted.sort()).toEqual(AWKWARD_KEY_NAMES.map((name) => `dir/${name}`).sort());
+    expect(logs.join('\n')).toContain(`deleted ${AWKWARD_KEY_NAMES.length} objects and aborted ${AWKWARD_KEY_NAMES.length} multipart uploads`);
+  });
+
+  test.each([
+    ['ListObjectsV2', 'an undecodable key', (o: any) => ({ ...o, Contents: [{ Key: 'a%FF', Size: 1 }] }), 'ListObjectsV2 of s3://cache--use1-az4--x-s3/: the listed key "a%FF" is not valid URL-encoded UTF-8'],
+    ['ListObjectsV2', 'an empty key', (o: any) => ({ ...o, Contents: [{ Key: '', Size: 1 }] }), 'ListObjectsV2 of s3://cache--use1-az4--x-s3/: the listing names an object with an empty key'],
+    ['ListObjectsV2', 'an entry without a key', (o: any) => ({ ...o, Contents: [{ Size: 1 }] }), 'ListObjectsV2 of s3://cache--use1-az4--x-s3/ answered an entry without a Key'],
+    ['ListMultipartUploads', 'an undecodable key', (o: any) => ({ ...o, Uploads: [{ Key: '%', UploadId: 'u' }] }), 'ListMultipartUploads of s3://cache--use1-az4--x-s3/: the listed key "%" is not valid URL-encoded UTF-8'],
+    ['ListMultipartUploads', 'an upload without an ID', (o: any) => ({ ...o, Uploads: [{ Key: 'k' }] }), 'ListMultipartUploads of s3://cache--use1-az4--x-s3/ answered an upload without an UploadId (key "k")'],
+  ] as const)('%s answering %s fails the deletion, naming it', async (operation, _what, change, message) => {
+    const { s3, deps } = setup(1);
+    s3.malform({ operation, change });
+    await expect(onEvent(event('Delete'), deps)).rejects.toThrow(message);
   });
 
   test('errors of DeleteObjects fail the deletion with the keys named', async () => {

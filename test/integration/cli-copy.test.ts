@@ -84,7 +84,7 @@ test('copies a prefix byte-identical, prints the summary and exits 0', async () 
   expect(result.stdout).toMatch(new RegExp(`^copied ${OBJECTS.length} objects \\(.+\\), skipped 0, failed 0, of ${OBJECTS.length} listed in `));
   expect(await compareCopies(client, OBJECTS, SOURCE_PREFIX, 'cli-destination', 'plain/')).toEqual([]);
 
-  // Run again: the small objects carry checksums and are skipped.
+  // Run again: the small objects, copied in one part, carry MD5 ETags that prove them identical, and are skipped.
   const again = await copy('s3://cli-destination/plain/', s3.endpoint, ['--json', '--no-progress']);
   expect(again.code).toBe(0);
   expect(JSON.parse(again.stdout)).toEqual(expect.objectContaining({ complete: true, objectsSkipped: 120 }));

@@ -5,13 +5,14 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CopyOptions, copyDataset, createS3Client } from '../../src/transfer/engine';
 import { DirectCopyObject } from '../../src/transfer/engine/direct-copy';
 import {
-  LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, listKeys, localS3Client, makeDataset, putObjects,
+  LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, getObject, listKeys, localS3Client, makeDataset, putObjects,
   recordedCopy, startLocalS3, useLocalS3Credentials,
 } from '../support/s3-local';
+import { AWKWARD_KEY_NAMES } from '../transfer/engine/helpers';
 
 const SOURCE_BUCKET = 'source-datasets';
 const SOURCE_PREFIX = 'corpus/v1/';
@@ -137,17 +138,21 @@ test('copies a prefix to another bucket and prefix: byte-identical, headers and 
   expect(await listKeys(client, destination.bucket)).toEqual(expectedListing(destination.prefix));
 }, 60_000);
 
-test('a second run skips what checksums prove identical, and copies multipart copies again (no checksum on fauxqs)', async () => {
+test('a second run skips what MD5 ETags prove identical, and copies multipart copies again (no checksum on fauxqs)', async () => {
   await s3.createBucket('sync-destination');
   const destination = { bucket: 'sync-destination', prefix: 'sync/' };
   const first = await recordedCopy(SOURCE, destination, copyOptions());
   expect(first.result.complete).toBe(true);
 
-  // Why: CopyObject keeps the source's CRC32, but fauxqs computes no checksum for UploadPartCopy
-  // parts, so an object assembled from copied parts carries none, and the engine never skips what
-  // it cannot prove identical.
+  // Why: the sources carry CRC32 only (32 bits: no proof), and fauxqs neither computes the
+  // CRC64NVME the engine asks for nor any checksum for UploadPartCopy parts. Objects copied in one
+  // part have the MD5 digest of their content as ETag, as on S3 (unencrypted objects), which proves
+  // them identical; objects assembled from parts have a `-<parts>` ETag and no checksum, and the
+  // engine never skips what it cannot prove identical.
   const small = await client.send(new HeadObjectCommand({ Bucket: destination.bucket, Key: `sync/${SMALL_KEYS[5].slice(SOURCE_PREFIX.length)}`, ChecksumMode: 'ENABLED' }));
   expect(small.ChecksumCRC32).toEqual(expect.any(String));
+  expect(small.ChecksumCRC64NVME).toBeUndefined();
+  expect(small.ETag).toMatch(/^"[0-9a-f]{32}"$/);
   for (const key of LARGE_KEYS) {
     const copy = await client.send(new HeadObjectCommand({ Bucket: destination.bucket, Key: `sync/${key.slice(SOURCE_PREFIX.length)}`, ChecksumMode: 'ENABLED' }));
     expect({ key, crc32: copy.ChecksumCRC32, crc32c: copy.ChecksumCRC32C, crc64: copy.ChecksumCRC64NVME, sha256: copy.ChecksumSHA256 })
@@ -216,6 +221,85 @@ test('renames over a prefix: onto an object copied unrenamed, the run fails befo
   expect(listing.get('renamed/moved/a.bin')).toBe(OBJECTS.find((o) => o.key === SOURCE_PREFIX + a)!.body.length);
   expect(listing.has(`renamed/${a}`)).toBe(false);
   expect(listing.size).toBe(OBJECTS.length);
+}, 60_000);
+
+test('keys XML cannot carry (CR, LF, control characters), +, spaces, % and non-ASCII: each copied to its own key, byte-identical', async () => {
+  // The local server encodes listings asked for `encoding-type=url` as S3 does (fauxqs-launcher.mjs).
+  await s3.createBucket('awkward-keys');
+  await s3.createBucket('awkward-copy');
+  const objects: TestObject[] = AWKWARD_KEY_NAMES.map((name, i) => ({
+    key: `keys/${name}`,
+    body: Buffer.from(`object ${i}: ${JSON.stringify(name)}`),
+    contentType: 'text/plain',
+    metadata: { index: String(i) },
+    upload: 'put',
+  }));
+  await putObjects(client, 'awkward-keys', objects);
+  const expected = new Map(objects.map((o) => [`copied/${o.key.slice('keys/'.length)}`, o.body.length]));
+  // Why the engine asks for URL-encoded listings: read from plain XML, `x\r` and `x\r\n` come back as `x\n`.
+  const plain = await listKeys(client, 'awkward-keys', 'keys/');
+  expect(plain.has('keys/x\r')).toBe(false);
+  expect(plain.size).toBeLessThan(objects.length);
+
+  const first = await recordedCopy({ bucket: 'awkward-keys', prefix: 'keys/' }, { bucket: 'awkward-copy', prefix: 'copied/' }, copyOptions());
+
+  expect(first.result).toMatchObject({ complete: true, failures: [], objectsListed: objects.length, objectsCopied: objects.length });
+  expect(first.copied).toEqual(objects.map((o) => o.key).sort());
+  expect(await compareCopies(client, objects, 'keys/', 'awkward-copy', 'copied/')).toEqual([]);
+  expect(await listKeys(client, 'awkward-copy', '', true)).toEqual(expected);
+
+  // A second run finds each copy under its own key (the destination listing is decoded too).
+  const second = await recordedCopy({ bucket: 'awkward-keys', prefix: 'keys/' }, { bucket: 'awkward-copy', prefix: 'copied/' }, copyOptions());
+  expect(second.result).toMatchObject({ complete: true, objectsSkipped: objects.length, objectsCopied: 0 });
+}, 60_000);
+
+test('CopyObject and a multipart copy of the same object keep the same tags, content headers and user metadata', async () => {
+  // fauxqs has no object tags and does not store Expires; the launcher adds tags (fauxqs-launcher.mjs).
+  await s3.createBucket('tagged-source');
+  await s3.createBucket('tagged-copies');
+  const body = Buffer.alloc(9 * MIB + 123, 7);
+  await client.send(new PutObjectCommand({
+    Bucket: 'tagged-source',
+    Key: 'obj/weights.bin',
+    Body: body,
+    ContentType: 'application/x-safetensors',
+    ContentEncoding: 'identity',
+    ContentDisposition: 'attachment; filename="weights 1.bin"',
+    ContentLanguage: 'en-GB',
+    CacheControl: 'max-age=600',
+    Metadata: { origin: 'integration', step: '1200' },
+    Tagging: 'project=llm&data%20class=restricted&odd=a%2Bb%3Dc%26%C3%BC',
+  }));
+  const observed = async (bucket: string, key: string) => {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const tagging = await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+    return {
+      size: head.ContentLength,
+      contentType: head.ContentType,
+      contentEncoding: head.ContentEncoding,
+      contentDisposition: head.ContentDisposition,
+      contentLanguage: head.ContentLanguage,
+      cacheControl: head.CacheControl,
+      metadata: head.Metadata,
+      tags: Object.fromEntries((tagging.TagSet ?? []).map((tag) => [tag.Key, tag.Value])),
+    };
+  };
+  const source = await observed('tagged-source', 'obj/weights.bin');
+  expect(source.tags).toEqual({ 'project': 'llm', 'data class': 'restricted', 'odd': 'a+b=c&\u00fc' });
+
+  const single = await recordedCopy({ bucket: 'tagged-source', prefix: 'obj/' }, { bucket: 'tagged-copies', prefix: 'single/' },
+    copyOptions({ multipartThresholdBytes: 5 * 1024 * MIB }));
+  const multipart = await recordedCopy({ bucket: 'tagged-source', prefix: 'obj/' }, { bucket: 'tagged-copies', prefix: 'multipart/' }, copyOptions());
+
+  expect(single.result).toMatchObject({ complete: true, objectsCopied: 1 });
+  expect(single.multipart).toEqual([]);
+  expect(multipart.result).toMatchObject({ complete: true, objectsCopied: 1 });
+  expect(multipart.multipart).toEqual(['obj/weights.bin']);
+  expect(await observed('tagged-copies', 'single/weights.bin')).toEqual(source);
+  expect(await observed('tagged-copies', 'multipart/weights.bin')).toEqual(source);
+  for (const prefix of ['single/', 'multipart/']) {
+    expect((await getObject(client, 'tagged-copies', `${prefix}weights.bin`)).body.equals(body)).toBe(true);
+  }
 }, 60_000);
 
 describe('a directory bucket (S3 Express One Zone) destination', () => {

@@ -1,5 +1,3 @@
-import * as fs_ from 'fs';
-import * as path from 'path';
 import { CfnResource, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';

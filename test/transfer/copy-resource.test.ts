@@ -162,6 +162,13 @@ describe('DatasetCopy handler: Lambda engine', () => {
     expect(fake.calls).toHaveLength(0);
   });
 
+  test('a failed key with a control character is named quoted in the failure', async () => {
+    const fake = lakeWithCorpus(1);
+    fake.put('lake', 'datasets/corpus/x\r', 'carriage return');
+    fake.fail({ operation: 'CopyObject', when: (input) => input.Key.endsWith('x\r'), error: () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }) });
+    await expect(isComplete(event('Create', LAMBDA_PROPS), deps(fake))).rejects.toThrow('1 object(s) failed after retries: "datasets/corpus/x\\r" (AccessDenied');
+  });
+
   test('objects that keep failing fail the deployment with their keys, in a short message', async () => {
     const fake = lakeWithCorpus(60);
     fake.fail({ operation: 'CopyObject', error: () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }) });

@@ -83,10 +83,12 @@ describe('DatasetCopy with the default (Lambda) engine', () => {
     const document = JSON.parse(policy);
     const statements: any[] = document.Statement;
     const sourceObjects = statements.filter((st) => JSON.stringify(st.Resource).includes('LakeBucket') && JSON.stringify(st.Resource).includes('/datasets/corpus/*'));
-    expect(sourceObjects.flatMap((st) => [st.Action].flat())).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes']);
+    // Tags travel with the copies: read at the source, written at the destination.
+    expect(sourceObjects.flatMap((st) => [st.Action].flat())).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectTagging']);
     const destinationObjects = statements.filter((st) => JSON.stringify(st.Resource).includes('CacheBucket') && JSON.stringify(st.Resource).includes('/datasets/corpus/*'));
     expect(destinationObjects.flatMap((st) => [st.Action].flat()).sort()).toEqual([
       's3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectVersion', 's3:ListMultipartUploadParts', 's3:PutObject',
+      's3:PutObjectTagging',
     ]);
     const listing = statements.filter((st) => st.Action === 's3:ListBucket');
     expect(listing.map((st) => st.Condition)).toEqual([
@@ -175,6 +177,15 @@ describe('DatasetCopy options', () => {
     const template = Template.fromStack(s.stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LakeKey'), 'Arn'] } });
     expect(Object.keys(template.findResources('AWS::KMS::Key'))).toHaveLength(2);
+  });
+});
+
+describe('DatasetCopy tagging permissions', () => {
+  test('into a directory bucket (no object tags there): no tagging permission at all', () => {
+    const { template } = copyTemplate((s) => ({
+      destination: DataLocation.fromBucket(s3.Bucket.fromBucketName(s.stack, 'Express', 'cache--use1-az4--x-s3'), 'corpus/'),
+    }));
+    expect(handlerPolicy(template)).not.toContain('Tagging');
   });
 });
 

@@ -6,12 +6,14 @@
  * On Delete it empties the directory bucket, but only when the bucket carries the library's marker
  * tag: ListObjectsV2 page by page with continuation tokens (directory buckets list in no particular
  * order, so never StartAfter; they hold no versions), DeleteObjects on each page (at most 1000 keys),
- * and again from the start until a listing is empty.
+ * and again from the start until a listing is empty. Listings ask for URL-encoded keys and decode
+ * them (see decodeListedKey: XML cannot carry every key, and a key read wrong is never deleted).
  */
 import {
   AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client,
 } from '@aws-sdk/client-s3';
 import { ListTagsForResourceCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { decodeListedKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from '../auto-delete-contract';
 
@@ -66,8 +68,8 @@ export async function emptyBucket(bucket: string, deps: AutoDeleteDeps): Promise
     let token: string | undefined;
     let pass = 0;
     do {
-      const page: ListObjectsV2CommandOutput = await deps.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-      const keys = (page.Contents ?? []).map((object) => object.Key).filter((key): key is string => key !== undefined);
+      const page: ListObjectsV2CommandOutput = await deps.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token, EncodingType: 'url' }));
+      const keys = (page.Contents ?? []).map((object) => keyOf(bucket, 'ListObjectsV2', object.Key, page.EncodingType));
       for (let i = 0; i < keys.length; i += MAX_DELETE_BATCH) {
         pass += await deleteBatch(bucket, keys.slice(i, i + MAX_DELETE_BATCH), deps);
       }
@@ -89,15 +91,35 @@ export async function abortUploads(bucket: string, deps: AutoDeleteDeps): Promis
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   do {
-    const page = await deps.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+    const page = await deps.s3.send(new ListMultipartUploadsCommand({
+      Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, EncodingType: 'url',
+    }));
     for (const upload of page.Uploads ?? []) {
-      await deps.s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+      if (!upload.UploadId) {
+        throw new Error(`ListMultipartUploads of s3://${bucket}/ answered an upload without an UploadId (key ${JSON.stringify(upload.Key)})`);
+      }
+      const key = keyOf(bucket, 'ListMultipartUploads', upload.Key, page.EncodingType);
+      await deps.s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId }));
       aborted++;
     }
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    // The next key marker is encoded like the keys; it goes back as a plain parameter.
+    keyMarker = page.IsTruncated && page.NextKeyMarker !== undefined
+      ? keyOf(bucket, 'ListMultipartUploads', page.NextKeyMarker, page.EncodingType) : undefined;
     uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
   } while (keyMarker !== undefined);
   return aborted;
+}
+
+/** The key of a listed object or upload; one that cannot be named fails the deletion (the bucket would stay non-empty). */
+function keyOf(bucket: string, operation: string, value: string | undefined, encodingType: string | undefined): string {
+  if (value === undefined) {
+    throw new Error(`${operation} of s3://${bucket}/ answered an entry without a Key`);
+  }
+  const listed = decodeListedKey(value, encodingType);
+  if (listed.problem !== undefined) {
+    throw new Error(`${operation} of s3://${bucket}/: ${listed.problem}`);
+  }
+  return listed.key;
 }
 
 async function deleteBatch(bucket: string, keys: string[], deps: AutoDeleteDeps): Promise<number> {

@@ -5,6 +5,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { HttpRequest } from '@smithy/core/transport';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { checkCopied, checkCopyResultBody } from './answers';
 
 /**
  * CopyObject without the SDK's middleware stack, for the copy engine's hot path.
@@ -28,11 +29,14 @@ export class DirectCopyObject {
 
   public constructor(private readonly client: S3Client, private readonly transport: DirectTransport) {}
 
-  /** Copies one object; resolves when S3 confirmed the copy, throws an S3-style error otherwise. */
+  /**
+   * Copies one object; resolves when S3 confirmed the copy (a CopyObjectResult with an ETag),
+   * throws an S3-style error otherwise, or a MalformedAnswerError for a success without that result.
+   */
   public async copy(input: CopyObjectCommandInput): Promise<void> {
     const endpoint = await this.endpointOf(input.Bucket!);
     if (!endpoint) {
-      await this.client.send(new CopyObjectCommand(input));
+      await this.viaSdk(input);
       return;
     }
     const request = new HttpRequest({
@@ -58,8 +62,14 @@ export class DirectCopyObject {
         this.endpoints.set(input.Bucket!, Promise.resolve(undefined));
       }
       // Not a server fault: the SDK handles it (region redirects, clock skew) or reports it.
-      await this.client.send(new CopyObjectCommand(input));
+      await this.viaSdk(input);
+      return;
     }
+    checkCopyResultBody(answer.body);
+  }
+
+  private async viaSdk(input: CopyObjectCommandInput): Promise<void> {
+    checkCopied(await this.client.send(new CopyObjectCommand(input)));
   }
 
   private endpointOf(bucket: string): Promise<BucketEndpoint | undefined> {
@@ -139,6 +149,7 @@ function copyHeaders(host: string, input: CopyObjectCommandInput): Record<string
   };
   const optional: Array<[string, string | undefined]> = [
     ['x-amz-metadata-directive', input.MetadataDirective],
+    ['x-amz-tagging-directive', input.TaggingDirective],
     ['x-amz-checksum-algorithm', input.ChecksumAlgorithm],
     ['x-amz-storage-class', input.StorageClass],
     ['x-amz-server-side-encryption', input.ServerSideEncryption],
@@ -157,7 +168,9 @@ function copyHeaders(host: string, input: CopyObjectCommandInput): Record<string
 }
 
 /** The CopyObject inputs the direct path sends; anything else is a programming error. */
-const DIRECT_INPUTS = new Set(['Bucket', 'Key', 'CopySource', 'MetadataDirective', 'ChecksumAlgorithm', 'StorageClass', 'ServerSideEncryption', 'SSEKMSKeyId']);
+const DIRECT_INPUTS = new Set([
+  'Bucket', 'Key', 'CopySource', 'MetadataDirective', 'TaggingDirective', 'ChecksumAlgorithm', 'StorageClass', 'ServerSideEncryption', 'SSEKMSKeyId',
+]);
 
 /** An HTTP answer: status, headers and the (small) body. */
 export interface DirectAnswer {

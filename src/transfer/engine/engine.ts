@@ -5,15 +5,18 @@ import {
   CopyObjectCommand,
   CopyObjectCommandInput,
   CreateMultipartUploadCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   HeadObjectCommandOutput,
   ListObjectsV2Command,
   S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { decodeListedKey } from '../../core/listed-keys';
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
-import { ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectCrc, sameContent } from './compare';
+import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, tagSetOf, uploadIdOf } from './answers';
+import { COPY_CHECKSUM_ALGORITHM, ObjectFingerprint, fingerprintOf, fullObjectChecksum, sameContent } from './compare';
 import { directCopierOf } from './direct-copy';
 import { checkCopyTargets, checkRenamesOfPrefix } from './locations';
 import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
@@ -179,8 +182,11 @@ export interface CopyResult {
 const UNKNOWN_SIZE = -1;
 
 interface SourceObject {
+  /** The key; for a key that cannot be addressed, the value the listing gave. */
   readonly key: string;
   readonly sizeBytes: number;
+  /** Why the listed key cannot be addressed (empty, or not decodable): the object fails. */
+  readonly problem?: string;
 }
 
 /** Thrown by one request after its attempts are used up. */
@@ -222,7 +228,8 @@ function checkPrefix(name: string, location: S3Location): void {
  * CopyObject up to the multipart threshold, UploadPartCopy above it. Objects are never downloaded.
  *
  * Running it again after a stop finishes the job without copying again what is done: an object
- * whose size and checksum already match at the destination is skipped.
+ * proven identical at the destination (same size and a matching checksum of at least 64 bits or
+ * MD5 ETag, see compare.ts) is skipped.
  */
 export async function copyDataset(source: S3Location, destination: S3Location, options: CopyOptions): Promise<CopyResult> {
   checkPrefix('source', source);
@@ -313,7 +320,11 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
 
   const head = async (client: S3Client, bucket: string, key: string): Promise<HeadObjectCommandOutput | undefined> => {
     try {
-      return await request(key, 'HeadObject', () => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })));
+      return await request(key, 'HeadObject', async () => {
+        const answer = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+        contentLengthOf(answer);
+        return answer;
+      });
     } catch (error) {
       const original = error instanceof GaveUp ? error.original as { name?: string; $metadata?: { httpStatusCode?: number } } : undefined;
       if (original && (original.name === 'NotFound' || original.name === 'NoSuchKey' || original.$metadata?.httpStatusCode === 404)) {
@@ -328,25 +339,54 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const storageClass = (): Pick<CopyObjectCommandInput, 'StorageClass'> =>
     o.storageClass && !isDirectoryBucket(destination.bucket) ? { StorageClass: o.storageClass as CopyObjectCommandInput['StorageClass'] } : {};
 
+  // Object tags: CopyObject copies them (x-amz-tagging-directive defaults to COPY); a multipart copy
+  // reads them (GetObjectTagging) and sets them on CreateMultipartUpload, so that a copy has its
+  // tags whatever its size. Directory buckets have no object tags: GetObjectTagging and
+  // PutObjectTagging are "not supported for directory buckets", and a CopyObject into a directory
+  // bucket that would copy a non-empty tag set fails with 501 Not Implemented: into a directory
+  // bucket the tag set is replaced by the empty one (S3 API reference, CopyObject,
+  // x-amz-tagging-directive: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html;
+  // GetObjectTagging: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html).
+  const tagsSupported = !isDirectoryBucket(source.bucket) && !isDirectoryBucket(destination.bucket);
+  const tagging = (): Pick<CopyObjectCommandInput, 'TaggingDirective'> =>
+    isDirectoryBucket(destination.bucket) ? { TaggingDirective: 'REPLACE' } : {};
+  /** The source's tags as CreateMultipartUpload's `Tagging` (URL query encoded), or undefined for none. */
+  const sourceTagging = async (key: string): Promise<string | undefined> => {
+    if (!tagsSupported) {
+      return undefined;
+    }
+    const tags = await request(key, 'GetObjectTagging', async () => tagSetOf(await src.send(new GetObjectTaggingCommand({ Bucket: source.bucket, Key: key }))));
+    return tags.length === 0 ? undefined : tags.map((tag) => `${encodeURIComponent(tag.Key)}=${encodeURIComponent(tag.Value)}`).join('&');
+  };
+
   const direct = directCopierOf(dst);
-  const copySingle = async (object: SourceObject, destinationKey: string, crc: ChecksumAlgorithm | undefined) => {
+  // Every copy carries a CRC64NVME checksum, which S3 computes: a later sync can compare it (see compare.ts).
+  const copySingle = async (object: SourceObject, destinationKey: string) => {
     const input: CopyObjectCommandInput = {
       Bucket: destination.bucket,
       Key: destinationKey,
       CopySource: copySourceOf(source.bucket, object.key),
       MetadataDirective: 'COPY',
-      ...(crc ? { ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'] } : {}),
+      ChecksumAlgorithm: COPY_CHECKSUM_ALGORITHM,
+      ...tagging(),
       ...storageClass(),
       ...encryption(),
     };
     await request(object.key, 'CopyObject', async () => {
-      await (direct ? direct.copy(input) : dst.send(new CopyObjectCommand(input)));
+      if (direct) {
+        await direct.copy(input); // checks the answer itself
+      } else {
+        checkCopied(await dst.send(new CopyObjectCommand(input)));
+      }
     });
   };
 
   const copyMultipart = async (object: SourceObject, destinationKey: string, sourceHead: HeadObjectCommandOutput, fingerprint: ObjectFingerprint) => {
-    const crc = fullObjectCrc(fingerprint);
-    const created = await request(object.key, 'CreateMultipartUpload', () => dst.send(new CreateMultipartUploadCommand({
+    // A full-object CRC64NVME, like CopyObject's; when the source has one, S3 checks the assembled copy against it.
+    const crc = COPY_CHECKSUM_ALGORITHM;
+    const sourceCrc = fullObjectChecksum(fingerprint, crc);
+    const tags = await sourceTagging(object.key);
+    const uploadId = await request(object.key, 'CreateMultipartUpload', async () => uploadIdOf(await dst.send(new CreateMultipartUploadCommand({
       Bucket: destination.bucket,
       Key: destinationKey,
       ContentType: sourceHead.ContentType,
@@ -356,12 +396,12 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       CacheControl: sourceHead.CacheControl,
       Expires: sourceHead.Expires,
       Metadata: sourceHead.Metadata,
-      ChecksumAlgorithm: crc as CopyObjectCommandInput['ChecksumAlgorithm'],
-      ChecksumType: crc ? 'FULL_OBJECT' : undefined,
+      Tagging: tags,
+      ChecksumAlgorithm: crc,
+      ChecksumType: 'FULL_OBJECT',
       ...storageClass(),
       ...encryption(),
-    })));
-    const uploadId = created.UploadId!;
+    }))));
     try {
       const preferred = Math.max(o.partSizeBytes, minPart);
       const ranges = minPart < MIN_PART_SIZE_BYTES ? planWithMinimum(object.sizeBytes, preferred, minPart) : planParts(object.sizeBytes, preferred);
@@ -381,11 +421,14 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
           CopySourceRange: `bytes=${range.start}-${range.end}`,
           // The source must not change between parts.
           CopySourceIfMatch: sourceHead.ETag,
-        }));
+        })).then((answer) => {
+          partETagOf(answer);
+          return answer;
+        });
       };
       const settled = await Promise.allSettled(ranges.map(async (range): Promise<CompletedPart> => {
         try {
-          const r = (await request(object.key, `UploadPartCopy ${range.partNumber}`, copyPart(range))).CopyPartResult ?? {};
+          const r = (await request(object.key, `UploadPartCopy ${range.partNumber}`, copyPart(range))).CopyPartResult!;
           return {
             PartNumber: range.partNumber,
             ETag: r.ETag,
@@ -404,15 +447,16 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       const parts = settled.map((outcome) => (outcome as PromiseFulfilledResult<CompletedPart>).value);
       let completeAttempts = 0;
       try {
-        await request(object.key, 'CompleteMultipartUpload', () => {
+        await request(object.key, 'CompleteMultipartUpload', async () => {
           completeAttempts++;
-          return dst.send(new CompleteMultipartUploadCommand({
+          checkCompleted(await dst.send(new CompleteMultipartUploadCommand({
             Bucket: destination.bucket,
             Key: destinationKey,
             UploadId: uploadId,
             MultipartUpload: { Parts: parts },
-            ...(crc ? { ChecksumType: 'FULL_OBJECT' as const, [`Checksum${crc}`]: fingerprint.checksums[crc] } : {}),
-          }));
+            ChecksumType: 'FULL_OBJECT',
+            ...(sourceCrc !== undefined ? { ChecksumCRC64NVME: sourceCrc } : {}),
+          })));
         });
       } catch (error) {
         // An earlier attempt may have completed the upload and lost its answer: the retry then
@@ -444,6 +488,13 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       emit({ type: 'object', key: object.key, destinationKey, sizeBytes: object.sizeBytes, outcome, multipart, reason, progress: progress() });
     let multipart = object.sizeBytes > o.multipartThresholdBytes;
     try {
+      // A key that cannot be addressed fails on its own; an empty key would address the bucket.
+      if (object.problem !== undefined) {
+        throw new GaveUp(1, new Error(object.problem));
+      }
+      if (object.key === '' || destinationKey === '') {
+        throw new GaveUp(1, new Error(`the ${object.key === '' ? 'source' : 'destination'} key is empty: a request would address the bucket, not an object`));
+      }
       let sourceHead: HeadObjectCommandOutput | undefined;
       if (object.sizeBytes === UNKNOWN_SIZE) {
         // An explicit key: read its size. A missing one is a failure whatever the policy, even in a dry run.
@@ -451,7 +502,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         if (!sourceHead) {
           throw new GaveUp(1, new Error('source object not found'));
         }
-        object = { key: object.key, sizeBytes: sourceHead.ContentLength ?? 0 };
+        object = { key: object.key, sizeBytes: contentLengthOf(sourceHead) };
         state.bytesListed += object.sizeBytes;
         multipart = object.sizeBytes > o.multipartThresholdBytes;
       }
@@ -472,7 +523,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
           if (!sourceHead) {
             throw new GaveUp(1, new Error('source object disappeared'));
           }
-          if (sameContent(fingerprintOf(sourceHead), fingerprintOf(existing))) {
+          const sourceFingerprint = fingerprintOf(sourceHead, isDirectoryBucket(source.bucket));
+          if (sameContent(sourceFingerprint, fingerprintOf(existing, isDirectoryBucket(destination.bucket)))) {
             state.objectsSkipped++;
             state.bytesSkipped += object.sizeBytes;
             return finish('skipped', multipart, 'identical');
@@ -483,8 +535,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         state.objectsToCopy++;
         return finish('would-copy', multipart);
       }
-      // CopyObject keeps the source's checksum algorithm by itself; a multipart copy needs the
-      // source's metadata and checksum from a HEAD request.
+      // CopyObject copies the source's metadata by itself; a multipart copy needs the source's
+      // metadata and checksum from a HEAD request.
       if (multipart && !sourceHead) {
         sourceHead = await head(src, source.bucket, object.key);
         if (!sourceHead) {
@@ -492,17 +544,17 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         }
       }
       if (!sourceHead) {
-        await copySingle(object, destinationKey, undefined);
+        await copySingle(object, destinationKey);
         state.objectsCopied++;
         state.bytesCopied += object.sizeBytes;
         return finish('copied', false);
       }
-      const fingerprint = fingerprintOf(sourceHead);
-      const size = sourceHead.ContentLength ?? object.sizeBytes;
+      const fingerprint = fingerprintOf(sourceHead, isDirectoryBucket(source.bucket));
+      const size = contentLengthOf(sourceHead);
       if (size > o.multipartThresholdBytes) {
         await copyMultipart({ key: object.key, sizeBytes: size }, destinationKey, sourceHead, fingerprint);
       } else {
-        await copySingle(object, destinationKey, fullObjectCrc(fingerprint));
+        await copySingle(object, destinationKey);
       }
       state.objectsCopied++;
       state.bytesCopied += size;
@@ -525,14 +577,20 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       return;
     }
     const index = new Map<string, number>();
+    // A key the listing cannot name could be any key: then the index is not used (HEAD requests).
+    let everyKeyKnown = true;
     try {
       for await (const object of listSource(destination, undefined, dst, request)) {
-        index.set(object.key, object.sizeBytes);
+        if (object.problem !== undefined) {
+          everyKeyKnown = false;
+        } else {
+          index.set(object.key, object.sizeBytes);
+        }
       }
     } catch (error) {
       throw error instanceof GaveUp ? new Error(`listing ${destination.bucket}/${destination.prefix} failed: ${error.message}`) : error;
     }
-    destinationIndex = index;
+    destinationIndex = everyKeyKnown ? index : undefined;
   })();
 
   // A bounded queue between the listing and the workers keeps memory flat for millions of keys.
@@ -542,7 +600,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const producer = (async () => {
     try {
       for await (const object of listSource(listFrom, options.keys, src, request)) {
-        if (options.include && !options.include(object.key, object.sizeBytes)) {
+        // A key that cannot be named cannot be filtered either: it is reported.
+        if (object.problem === undefined && options.include && !options.include(object.key, object.sizeBytes)) {
           continue;
         }
         state.objectsListed++;
@@ -611,17 +670,20 @@ async function* listSource(
     return;
   }
   // Continuation tokens, never StartAfter: directory buckets do not list in lexicographic order.
+  // URL-encoded keys: XML cannot carry every key (see decodeListedKey).
   let continuationToken: string | undefined;
   do {
-    const page = await request(source.prefix, 'ListObjectsV2', () => client.send(new ListObjectsV2Command({
-      Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken,
-    })));
-    for (const object of page.Contents ?? []) {
-      if (object.Key !== undefined) {
-        yield { key: object.Key, sizeBytes: object.Size ?? 0 };
-      }
+    const page = await request(source.prefix, 'ListObjectsV2', async () => listPageOf(await client.send(new ListObjectsV2Command({
+      Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken, EncodingType: 'url',
+    }))));
+    for (const object of page.entries) {
+      const listed = decodeListedKey(object.key, page.encodingType);
+      // A key outside the prefix would land outside the destination prefix.
+      const problem = listed.problem ?? (listed.key.startsWith(source.prefix) ? undefined
+        : `the listing of ${JSON.stringify(source.prefix)} named the key ${JSON.stringify(listed.key)}, outside that prefix`);
+      yield problem === undefined ? { key: listed.key!, sizeBytes: object.sizeBytes } : { key: object.key, sizeBytes: object.sizeBytes, problem };
     }
-    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    continuationToken = page.continuationToken;
   } while (continuationToken);
 }
 

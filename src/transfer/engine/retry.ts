@@ -7,7 +7,7 @@ const RETRYABLE_NAMES = new Set([
   'SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'RequestTimeoutException',
   'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException',
   'TooManyRequestsException', 'RequestLimitExceeded', 'BandwidthLimitExceeded', 'EC2ThrottledException',
-  'TimeoutError', 'NetworkingError',
+  'TimeoutError', 'NetworkingError', 'MalformedAnswer',
 ]);
 
 /** Node.js socket error codes of a connection that broke or never answered. */
@@ -23,8 +23,9 @@ interface ErrorLike {
 }
 
 /**
- * True for 503 SlowDown, any 5xx, 429 and throttling errors, request timeouts and broken
- * connections (reset, refused, hang-up); false for everything else (403, 404, bad requests...).
+ * True for 503 SlowDown, any 5xx, 429 and throttling errors, request timeouts, broken connections
+ * (reset, refused, hang-up) and malformed answers; false for everything else (403, 404, bad
+ * requests...).
  */
 export function isRetryable(error: unknown, depth = 0): boolean {
   if (error === null || typeof error !== 'object' || depth > 3) {
@@ -42,6 +43,17 @@ export function isRetryable(error: unknown, depth = 0): boolean {
     return true;
   }
   return isRetryable(e.cause, depth + 1);
+}
+
+/**
+ * An answer that lacks what the engine relies on (a field missing, empty or out of range): it is
+ * retried like a server fault, counts toward the attempts, and is reported when they run out.
+ */
+export class MalformedAnswerError extends Error {
+  public constructor(operation: string, problem: string) {
+    super(`${operation} answered ${problem}`);
+    this.name = 'MalformedAnswer';
+  }
 }
 
 /** Exponential backoff settings. */

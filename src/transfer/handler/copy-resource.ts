@@ -9,6 +9,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { displayKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { CopyResourceProperties } from '../copy-contract';
 import { CopyResult, OverwritePolicy, copyDataset } from '../engine/engine';
@@ -138,7 +139,7 @@ async function runEngine(event: CopyEvent, deps: HandlerDeps, run: RunOptions): 
   deps.log(`copied ${result.objectsCopied}, skipped ${result.objectsSkipped}, failed ${result.failures.length}, `
     + `listed ${result.objectsListed}${result.stoppedEarly ? ' (time budget spent: continuing in the next call)' : ''}`);
   if (result.failures.length > 0) {
-    const keys = result.failures.map((f) => `${f.key} (${f.error})`).join('; ');
+    const keys = result.failures.map((f) => `${displayKey(f.key)} (${f.error})`).join('; ');
     throw new Error(truncate(`${result.failures.length} object(s) failed after retries: ${keys}`));
   }
   if (!result.complete) {

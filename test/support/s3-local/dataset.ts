@@ -161,14 +161,24 @@ export async function getObject(client: S3Client, bucket: string, key: string): 
   };
 }
 
-/** Every key and size under the prefix (all pages). */
-export async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<Map<string, number>> {
+/**
+ * Every key and size under the prefix (all pages). `urlEncoded` asks for URL-encoded keys (which the
+ * local server encodes as S3 does) and decodes them: the only way to read keys XML cannot carry,
+ * such as a carriage return. Without it, keys are read from the XML as they are.
+ */
+export async function listKeys(client: S3Client, bucket: string, prefix = '', urlEncoded = false): Promise<Map<string, number>> {
   const keys = new Map<string, number>();
   let token: string | undefined;
   for (let page = 0; page < 10_000; page++) {
-    const answer = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+    const answer = await client.send(new ListObjectsV2Command({
+      Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, ...(urlEncoded ? { EncodingType: 'url' as const } : {}),
+    }));
+    if (urlEncoded && answer.EncodingType !== 'url') {
+      throw new Error(`listing ${bucket}/${prefix} asked for URL-encoded keys and got ${JSON.stringify(answer.EncodingType)}`);
+    }
     for (const object of answer.Contents ?? []) {
-      keys.set(object.Key!, object.Size ?? 0);
+      // S3's form-style encoding: `+` is a space, then %XX bytes of UTF-8.
+      keys.set(urlEncoded ? decodeURIComponent(object.Key!.replace(/\+/g, ' ')) : object.Key!, object.Size ?? 0);
     }
     token = answer.IsTruncated ? answer.NextContinuationToken : undefined;
     if (!token) {

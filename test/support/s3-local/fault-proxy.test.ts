@@ -32,6 +32,8 @@ describe('classifyS3Request', () => {
     ['HEAD', '/bucket/a%20b/%C3%A9.bin', {}, 'HeadObject'],
     ['GET', '/bucket/a/b.bin?x-id=GetObject', {}, 'GetObject'],
     ['GET', '/bucket/a/b.bin?attributes', {}, 'GetObjectAttributes'],
+    ['GET', '/bucket/a/b.bin?tagging', {}, 'GetObjectTagging'],
+    ['PUT', '/bucket/a/b.bin?tagging', {}, 'PutObjectTagging'],
   ])('%s %s', (method, url, headers, operation) => {
     expect(classifyS3Request(method, url, headers)).toBe(operation);
   });

@@ -63,7 +63,8 @@ export type S3Operation =
   | 'ListBuckets' | 'CreateBucket' | 'HeadBucket' | 'DeleteBucket' | 'ListObjectsV2' | 'ListObjects'
   | 'CreateSession' | 'DeleteObjects' | 'PutObject' | 'CopyObject' | 'GetObject' | 'HeadObject'
   | 'GetObjectAttributes' | 'DeleteObject' | 'CreateMultipartUpload' | 'UploadPart' | 'UploadPartCopy'
-  | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListMultipartUploads' | 'ListParts' | 'Other';
+  | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListMultipartUploads' | 'ListParts'
+  | 'GetObjectTagging' | 'PutObjectTagging' | 'Other';
 
 /** Request counters, by operation. */
 export interface ProxyStats {
@@ -159,6 +160,7 @@ export function classifyS3Request(method: string, url: string, headers: http.Inc
   }
   switch (m) {
     case 'PUT':
+      if (query.has('tagging')) return 'PutObjectTagging';
       if (query.has('uploadId') && query.has('partNumber')) return copySource ? 'UploadPartCopy' : 'UploadPart';
       return copySource ? 'CopyObject' : 'PutObject';
     case 'POST':
@@ -170,6 +172,7 @@ export function classifyS3Request(method: string, url: string, headers: http.Inc
     case 'GET':
       if (query.has('uploadId')) return 'ListParts';
       if (query.has('attributes')) return 'GetObjectAttributes';
+      if (query.has('tagging')) return 'GetObjectTagging';
       return 'GetObject';
     default: return 'Other';
   }

@@ -1,10 +1,15 @@
-import { CHECKSUM_ALGORITHMS, ObjectFingerprint, commonAlgorithm, fingerprintOf, fullObjectCrc, sameContent } from '../../../src/transfer/engine';
+import {
+  CHECKSUM_ALGORITHMS, CHECKSUM_BITS, COPY_CHECKSUM_ALGORITHM, ObjectFingerprint,
+  compareChecksum, fingerprintOf, fullObjectChecksum, md5ETagOf, sameContent,
+} from '../../../src/transfer/engine';
 
-const fp = (sizeBytes: number, checksums: ObjectFingerprint['checksums'], checksumType?: string): ObjectFingerprint =>
-  ({ sizeBytes, checksums, checksumType });
+const fp = (sizeBytes: number, checksums: ObjectFingerprint['checksums'], extra: Partial<ObjectFingerprint> = {}): ObjectFingerprint =>
+  ({ sizeBytes, checksums, ...extra });
+
+const MD5 = '"9b2cf535f27731c974343645a3985328"';
 
 describe('fingerprintOf', () => {
-  test('takes the size, every checksum S3 reports and the checksum type', () => {
+  test('takes the size, every checksum S3 reports, the checksum type and an MD5 ETag', () => {
     expect(fingerprintOf({
       ContentLength: 42,
       ChecksumCRC64NVME: 'AAAAAAAAAAA=',
@@ -12,83 +17,131 @@ describe('fingerprintOf', () => {
       ChecksumCRC32: 'CCCCCC==',
       ChecksumSHA256: 'DDDD',
       ChecksumSHA1: 'EEEE',
+      ChecksumSHA512: 'FFFF',
+      ChecksumMD5: 'GGGG',
+      ChecksumXXHASH64: 'HHHH',
+      ChecksumXXHASH3: 'IIII',
+      ChecksumXXHASH128: 'JJJJ',
       ChecksumType: 'FULL_OBJECT',
-    })).toEqual({
+      ETag: MD5,
+      ServerSideEncryption: 'AES256',
+    }, false)).toEqual({
       sizeBytes: 42,
-      checksums: { CRC64NVME: 'AAAAAAAAAAA=', CRC32C: 'BBBBBB==', CRC32: 'CCCCCC==', SHA256: 'DDDD', SHA1: 'EEEE' },
+      checksums: {
+        CRC64NVME: 'AAAAAAAAAAA=',
+        CRC32C: 'BBBBBB==',
+        CRC32: 'CCCCCC==',
+        SHA256: 'DDDD',
+        SHA1: 'EEEE',
+        SHA512: 'FFFF',
+        MD5: 'GGGG',
+        XXHASH64: 'HHHH',
+        XXHASH3: 'IIII',
+        XXHASH128: 'JJJJ',
+      },
       checksumType: 'FULL_OBJECT',
+      md5ETag: '9b2cf535f27731c974343645a3985328',
     });
   });
 
-  test('leaves out missing and empty checksums, ignores the ETag and reads a missing size as 0', () => {
-    const head = { ChecksumCRC32: '', ETag: '"abc"' } as Parameters<typeof fingerprintOf>[0];
-    expect(fingerprintOf(head)).toEqual({ sizeBytes: 0, checksums: {}, checksumType: undefined });
+  test('leaves out missing and empty checksums and reads a missing size as 0', () => {
+    expect(fingerprintOf({ ChecksumCRC32: '' }, false)).toEqual({ sizeBytes: 0, checksums: {}, checksumType: undefined, md5ETag: undefined });
   });
 });
 
-describe('commonAlgorithm', () => {
-  test('is the first algorithm, in CHECKSUM_ALGORITHMS order, that both carry', () => {
-    expect(CHECKSUM_ALGORITHMS).toEqual(['CRC64NVME', 'CRC32C', 'CRC32', 'SHA256', 'SHA1']);
-    expect(commonAlgorithm(fp(1, { CRC32: 'a', SHA256: 'b' }), fp(1, { SHA256: 'c', CRC32: 'd' }))).toBe('CRC32');
-    expect(commonAlgorithm(fp(1, { CRC64NVME: 'a', SHA1: 'b' }), fp(1, { SHA1: 'c' }))).toBe('SHA1');
-    expect(commonAlgorithm(fp(1, { CRC32: 'a' }), fp(1, { CRC32C: 'a' }))).toBeUndefined();
-    expect(commonAlgorithm(fp(1, {}), fp(1, {}))).toBeUndefined();
+describe('md5ETagOf: only an ETag that is the MD5 digest of the content', () => {
+  test('a single-part object of a general purpose bucket, unencrypted or SSE-S3: the digest, lowercase', () => {
+    expect(md5ETagOf({ ETag: MD5 }, false)).toBe('9b2cf535f27731c974343645a3985328');
+    expect(md5ETagOf({ ETag: '"9B2CF535F27731C974343645A3985328"', ServerSideEncryption: 'AES256' }, false)).toBe('9b2cf535f27731c974343645a3985328');
+  });
+
+  test.each([
+    ['a directory bucket', { ETag: MD5 }, true],
+    ['SSE-KMS', { ETag: MD5, ServerSideEncryption: 'aws:kms' }, false],
+    ['DSSE-KMS', { ETag: MD5, ServerSideEncryption: 'aws:kms:dsse' }, false],
+    ['SSE-C', { ETag: MD5, ServerSideEncryption: 'AES256', SSECustomerAlgorithm: 'AES256' }, false],
+    ['a multipart object', { ETag: '"9b2cf535f27731c974343645a3985328-3"' }, false],
+    ['no ETag', {}, false],
+    ['an ETag that is not 32 hex digits', { ETag: '"abc"' }, false],
+  ])('%s: none', (_name, head, directoryBucket) => {
+    expect(md5ETagOf(head, directoryBucket)).toBeUndefined();
   });
 });
 
-describe('sameContent', () => {
-  test('same size and same checksum: the same', () => {
-    expect(sameContent(fp(10, { CRC64NVME: 'x' }), fp(10, { CRC64NVME: 'x' }))).toBe(true);
+describe('compareChecksum', () => {
+  test('a match of at least 64 bits proves the same content; of 32 bits, nothing', () => {
+    for (const algorithm of CHECKSUM_ALGORITHMS) {
+      const verdict = compareChecksum(fp(1, { [algorithm]: 'x' }), fp(1, { [algorithm]: 'x' }), algorithm);
+      expect([algorithm, verdict]).toEqual([algorithm, CHECKSUM_BITS[algorithm] >= 64 ? 'proves-same' : 'no-proof']);
+    }
+    expect(CHECKSUM_ALGORITHMS.filter((a) => CHECKSUM_BITS[a] < 64)).toEqual(['CRC32C', 'CRC32']);
   });
 
-  test('a different checksum: different', () => {
-    expect(sameContent(fp(10, { CRC64NVME: 'x' }), fp(10, { CRC64NVME: 'y' }))).toBe(false);
+  test('full-object values that differ prove a difference, whatever the width', () => {
+    expect(compareChecksum(fp(1, { CRC32: 'x' }), fp(1, { CRC32: 'y' }), 'CRC32')).toBe('proves-different');
+    expect(compareChecksum(fp(1, { SHA256: 'x' }), fp(1, { SHA256: 'y' }), 'SHA256')).toBe('proves-different');
   });
 
-  test('a different size: different, whatever the checksums', () => {
-    expect(sameContent(fp(10, { CRC64NVME: 'x' }), fp(11, { CRC64NVME: 'x' }))).toBe(false);
+  test('composite values: equal ones prove the same content (64 bits and more), different ones nothing (parts cut differently)', () => {
+    expect(compareChecksum(fp(1, { SHA256: 'x-3' }), fp(1, { SHA256: 'x-3' }), 'SHA256')).toBe('proves-same');
+    expect(compareChecksum(fp(1, { SHA256: 'x-3' }), fp(1, { SHA256: 'y-4' }), 'SHA256')).toBe('no-proof');
+    expect(compareChecksum(fp(1, { SHA256: 'x' }, { checksumType: 'COMPOSITE' }), fp(1, { SHA256: 'y' }, { checksumType: 'COMPOSITE' }), 'SHA256')).toBe('no-proof');
+    expect(compareChecksum(fp(1, { CRC32: 'x-3' }), fp(1, { CRC32: 'x-3' }), 'CRC32')).toBe('no-proof');
   });
 
-  test('no checksum on either side: cannot be proven the same, so different', () => {
+  test('a full-object value and a composite one, or a missing one, prove nothing', () => {
+    expect(compareChecksum(fp(1, { SHA256: 'x' }), fp(1, { SHA256: 'x-2' }), 'SHA256')).toBe('no-proof');
+    expect(compareChecksum(fp(1, { SHA256: 'x' }), fp(1, {}), 'SHA256')).toBe('no-proof');
+  });
+});
+
+describe('sameContent: identical only when proven', () => {
+  test('same size and the same CRC64NVME (or SHA, MD5, XXHASH): the same', () => {
+    for (const algorithm of ['CRC64NVME', 'SHA256', 'SHA1', 'SHA512', 'MD5', 'XXHASH64', 'XXHASH3', 'XXHASH128'] as const) {
+      expect(sameContent(fp(10, { [algorithm]: 'x' }), fp(10, { [algorithm]: 'x' }))).toBe(true);
+    }
+  });
+
+  test('same size and the same CRC32 or CRC32C only: not proven, so different', () => {
+    expect(sameContent(fp(10, { CRC32: 'x' }), fp(10, { CRC32: 'x' }))).toBe(false);
+    expect(sameContent(fp(10, { CRC32C: 'x' }), fp(10, { CRC32C: 'x' }))).toBe(false);
+    expect(sameContent(fp(10, { CRC32: 'x', CRC32C: 'y' }), fp(10, { CRC32: 'x', CRC32C: 'y' }))).toBe(false);
+  });
+
+  test('same size and equal MD5 ETags: the same, whatever the checksums say nothing about', () => {
+    expect(sameContent(fp(10, { CRC32: 'x' }, { md5ETag: 'e' }), fp(10, { CRC64NVME: 'y' }, { md5ETag: 'e' }))).toBe(true);
+    expect(sameContent(fp(10, {}, { md5ETag: 'e' }), fp(10, {}, { md5ETag: 'f' }))).toBe(false);
+    expect(sameContent(fp(10, {}, { md5ETag: 'e' }), fp(10, {}))).toBe(false);
+  });
+
+  test('a different size: different, whatever the checksums and ETags', () => {
+    expect(sameContent(fp(10, { CRC64NVME: 'x' }, { md5ETag: 'e' }), fp(11, { CRC64NVME: 'x' }, { md5ETag: 'e' }))).toBe(false);
+  });
+
+  test('any full-object checksum that differs makes them different, even next to a match', () => {
+    expect(sameContent(fp(10, { CRC64NVME: 'x', CRC32: 'a' }), fp(10, { CRC64NVME: 'x', CRC32: 'b' }))).toBe(false);
+    expect(sameContent(fp(10, { CRC64NVME: 'x' }, { md5ETag: 'e' }), fp(10, { CRC64NVME: 'y' }, { md5ETag: 'e' }))).toBe(false);
+  });
+
+  test('no checksum, or checksums of different algorithms only: not proven, so different', () => {
     expect(sameContent(fp(10, {}), fp(10, {}))).toBe(false);
-    expect(sameContent(fp(10, { CRC32: 'x' }), fp(10, {}))).toBe(false);
-    expect(sameContent(fp(10, {}), fp(10, { CRC32: 'x' }))).toBe(false);
+    expect(sameContent(fp(10, { SHA256: 'x' }), fp(10, {}))).toBe(false);
+    expect(sameContent(fp(10, { SHA256: 'x' }), fp(10, { CRC64NVME: 'x' }))).toBe(false);
   });
 
-  test('checksums of different algorithms only: different', () => {
-    expect(sameContent(fp(10, { CRC32: 'x' }), fp(10, { CRC32C: 'x' }))).toBe(false);
-  });
-
-  test('only the first common algorithm decides', () => {
-    expect(sameContent(fp(10, { CRC32C: 'x', SHA256: 'a' }), fp(10, { CRC32C: 'x', SHA256: 'b' }))).toBe(true);
-    expect(sameContent(fp(10, { CRC32C: 'x', SHA256: 'a' }), fp(10, { CRC32C: 'y', SHA256: 'a' }))).toBe(false);
-  });
-
-  test('ETags play no part (equal ETags with different checksums differ)', () => {
-    const a = fingerprintOf({ ContentLength: 5, ChecksumCRC32: 'x', ...{ ETag: '"same"' } } as Parameters<typeof fingerprintOf>[0]);
-    const b = fingerprintOf({ ContentLength: 5, ChecksumCRC32: 'y', ...{ ETag: '"same"' } } as Parameters<typeof fingerprintOf>[0]);
-    expect(sameContent(a, b)).toBe(false);
+  test('a composite and a full-object checksum of the same algorithm cannot be compared', () => {
+    expect(sameContent(fp(10, { SHA256: 'x-2' }), fp(10, { SHA256: 'x' }))).toBe(false);
+    expect(sameContent(fp(10, { CRC64NVME: 'x', SHA256: 'a-2' }), fp(10, { CRC64NVME: 'x', SHA256: 'b' }))).toBe(true);
   });
 });
 
-describe('fullObjectCrc', () => {
-  test('prefers CRC64NVME, then CRC32C, then CRC32', () => {
-    expect(fullObjectCrc(fp(1, { CRC32: 'a', CRC32C: 'b', CRC64NVME: 'c' }, 'FULL_OBJECT'))).toBe('CRC64NVME');
-    expect(fullObjectCrc(fp(1, { CRC32: 'a', CRC32C: 'b' }, 'FULL_OBJECT'))).toBe('CRC32C');
-    expect(fullObjectCrc(fp(1, { CRC32: 'a' }))).toBe('CRC32');
-  });
-
-  test('SHA checksums cannot be combined from parts', () => {
-    expect(fullObjectCrc(fp(1, { SHA256: 'a', SHA1: 'b' }, 'FULL_OBJECT'))).toBeUndefined();
-  });
-
-  test('a composite checksum is not a full-object one', () => {
-    expect(fullObjectCrc(fp(1, { CRC32C: 'abc-4' }, 'COMPOSITE'))).toBeUndefined();
-    expect(fullObjectCrc(fp(1, { CRC32C: 'abc-4' }))).toBeUndefined();
-    expect(fullObjectCrc(fp(1, { CRC32C: 'abc-4', CRC32: 'def' }))).toBe('CRC32');
-  });
-
-  test('no checksum: none', () => {
-    expect(fullObjectCrc(fp(1, {}))).toBeUndefined();
+describe('fullObjectChecksum', () => {
+  test('the source value of a full-object checksum of the algorithm, or none', () => {
+    expect(COPY_CHECKSUM_ALGORITHM).toBe('CRC64NVME');
+    expect(fullObjectChecksum(fp(1, { CRC64NVME: 'c', CRC32: 'a' }, { checksumType: 'FULL_OBJECT' }), 'CRC64NVME')).toBe('c');
+    expect(fullObjectChecksum(fp(1, { CRC64NVME: 'c' }), 'CRC64NVME')).toBe('c');
+    expect(fullObjectChecksum(fp(1, { CRC32: 'a' }), 'CRC64NVME')).toBeUndefined();
+    expect(fullObjectChecksum(fp(1, { CRC32: 'a-3' }), 'CRC32')).toBeUndefined();
+    expect(fullObjectChecksum(fp(1, { CRC32: 'a' }, { checksumType: 'COMPOSITE' }), 'CRC32')).toBeUndefined();
   });
 });

@@ -101,6 +101,7 @@ describe('DirectCopyObject sends what the SDK sends', () => {
           Key: key,
           CopySource: `source-bucket/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
           MetadataDirective: 'COPY',
+          TaggingDirective: 'COPY',
           ChecksumAlgorithm: 'CRC32',
           StorageClass: 'INTELLIGENT_TIERING',
           ServerSideEncryption: 'aws:kms',
@@ -166,6 +167,29 @@ describe('DirectCopyObject answers', () => {
     const empty = serverFault({ statusCode: 200, headers: {}, body: '' });
     expect(empty).toMatchObject({ name: 'InternalError', message: 'S3 aborted request', $metadata: { httpStatusCode: 503 } });
     expect(serverFault(okAnswer())).toBeUndefined();
+  });
+
+  test.each([
+    ['a body that is not a CopyObjectResult', '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name></ListBucketResult>'],
+    ['a CopyObjectResult without an ETag', '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><LastModified>2026-01-01T00:00:00Z</LastModified></CopyObjectResult>'],
+    ['a CopyObjectResult with an empty ETag', '<CopyObjectResult><ETag></ETag></CopyObjectResult>'],
+  ])('a 200 answer with %s is a retryable malformed answer, not a success', async (_what, body) => {
+    const sdk = recordingSdkClient({ region: 'eu-west-1' });
+    const transport = new RecordingTransport(() => ({ statusCode: 200, headers: {}, body }));
+    const error = await new DirectCopyObject(sdk.client, transport).copy(input).catch((e) => e);
+    expect(error).toMatchObject({ name: 'MalformedAnswer', message: 'CopyObject answered without a CopyObjectResult ETag' });
+    expect(isRetryable(error)).toBe(true);
+    expect(sdk.sent).toHaveLength(0);
+  });
+
+  test('the SDK path checks its answer too: a CopyObjectResult without an ETag is a retryable malformed answer', async () => {
+    const noETag = () => ({ statusCode: 200, headers: {}, body: '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><LastModified>2026-01-01T00:00:00Z</LastModified></CopyObjectResult>' });
+    const sdk = recordingSdkClient({ region: 'eu-west-1' }, noETag);
+    const transport = new RecordingTransport(() => errorAnswer(301, 'PermanentRedirect'));
+    const error = await new DirectCopyObject(sdk.client, transport).copy(input).catch((e) => e);
+    expect(sdk.sent).toHaveLength(1);
+    expect(error).toMatchObject({ name: 'MalformedAnswer' });
+    expect(isRetryable(error)).toBe(true);
   });
 
   test.each([

@@ -267,7 +267,7 @@ describe('single or multipart', () => {
     }
   });
 
-  test('copies keep the source checksum (CopyObject by default, multipart with a full-object CRC), so that the next run can compare', async () => {
+  test('every copy asks S3 for a CRC64NVME checksum (multipart: full-object), so that the next run can compare it', async () => {
     const fake = smallFake();
     fake.put('src', 'data/crc32c-small', bytes(10), { checksum: 'CRC32C' });
     fake.put('src', 'data/sha-small', bytes(10), { checksum: 'SHA256' });
@@ -276,14 +276,19 @@ describe('single or multipart', () => {
     fake.createBucket('dst');
     await copyDataset(SRC, DST, runOptions(fake, { ...SMALL_PARTS }).options);
     const copies = Object.fromEntries(fake.callsOf('CopyObject').map((c) => [c.input.Key, c.input.ChecksumAlgorithm]));
-    // CopyObject without x-amz-checksum-algorithm copies the source's algorithm (AWS CopyObject API reference).
-    expect(copies).toEqual({ 'copy/crc32c-small': undefined, 'copy/sha-small': undefined });
+    expect(copies).toEqual({ 'copy/crc32c-small': 'CRC64NVME', 'copy/sha-small': 'CRC64NVME' });
     const creates = Object.fromEntries(fake.callsOf('CreateMultipartUpload').map((c) => [c.input.Key, [c.input.ChecksumAlgorithm, c.input.ChecksumType]]));
-    expect(creates).toEqual({ 'copy/crc64-large': ['CRC64NVME', 'FULL_OBJECT'], 'copy/composite-large': [undefined, undefined] });
-    const complete = fake.callsOf('CompleteMultipartUpload').find((c) => c.input.Key === 'copy/crc64-large')!.input;
-    expect(complete).toMatchObject({ ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: fake.get('src', 'data/crc64-large')!.checksums.CRC64NVME });
+    expect(creates).toEqual({ 'copy/crc64-large': ['CRC64NVME', 'FULL_OBJECT'], 'copy/composite-large': ['CRC64NVME', 'FULL_OBJECT'] });
+    // A source with a full-object CRC64NVME: S3 checks the assembled copy against the source's value.
+    const complete = (key: string) => fake.callsOf('CompleteMultipartUpload').find((c) => c.input.Key === key)!.input;
+    expect(complete('copy/crc64-large')).toMatchObject({ ChecksumType: 'FULL_OBJECT', ChecksumCRC64NVME: fake.get('src', 'data/crc64-large')!.checksums.CRC64NVME });
+    expect(complete('copy/composite-large')).toMatchObject({ ChecksumType: 'FULL_OBJECT' });
+    expect(complete('copy/composite-large').ChecksumCRC64NVME).toBeUndefined();
     expect(fake.get('dst', 'copy/crc64-large')!.checksums).toEqual(fake.get('src', 'data/crc64-large')!.checksums);
-    expect(fake.get('dst', 'copy/crc32c-small')!.checksums).toEqual(fake.get('src', 'data/crc32c-small')!.checksums);
+    for (const key of ['copy/crc32c-small', 'copy/sha-small', 'copy/composite-large']) {
+      expect(Object.keys(fake.get('dst', key)!.checksums)).toEqual(['CRC64NVME']);
+      expect(fake.get('dst', key)!.checksumType).toBe('FULL_OBJECT');
+    }
   });
 });
 
@@ -435,8 +440,8 @@ describe('clients', () => {
     const { options } = runOptions(source, { ...SMALL_PARTS, destinationClient: destination.client });
     const result = await copyDataset(SRC, DST, options);
     expect(result).toMatchObject({ complete: true, objectsCopied: 2 });
-    expect(new Set(source.calls.map((c) => c.name))).toEqual(new Set(['ListObjectsV2', 'HeadObject']));
-    expect(source.callsOf('HeadObject').every((c) => c.input.Bucket === 'src')).toBe(true);
+    expect(new Set(source.calls.map((c) => c.name))).toEqual(new Set(['ListObjectsV2', 'HeadObject', 'GetObjectTagging']));
+    expect([...source.callsOf('HeadObject'), ...source.callsOf('GetObjectTagging')].every((c) => c.input.Bucket === 'src')).toBe(true);
     expect(new Set(destination.calls.map((c) => c.name)))
       .toEqual(new Set(['HeadObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPartCopy', 'CompleteMultipartUpload']));
     expect(destination.callsOf('HeadObject').every((c) => c.input.Bucket === 'dst')).toBe(true);

@@ -58,7 +58,7 @@ describe('skip identical (OverwritePolicy.IF_DIFFERENT, the default)', () => {
     expect(fake.body('dst', 'copy/a')).toEqual(bytes(64, 1));
   });
 
-  test('the ETag is never compared: same bytes (same ETag) with a different checksum value is copied', async () => {
+  test('a full-object checksum that differs proves a difference, even with equal MD5 ETags: copied', async () => {
     const fake = new FakeS3();
     fake.put('src', 'data/a', bytes(64, 1));
     fake.put('dst', 'copy/a', bytes(64, 1), { checksumValue: 'AAAAAAAAAAA=' });
@@ -67,20 +67,87 @@ describe('skip identical (OverwritePolicy.IF_DIFFERENT, the default)', () => {
     expect(result.objectsCopied).toBe(1);
   });
 
+  describe('a CRC32 or CRC32C match is not proof (32 bits collide)', () => {
+    test.each(['CRC32', 'CRC32C'] as const)('same size, same %s, different content: copied again, the copy is not left stale', async (checksum) => {
+      const fake = new FakeS3();
+      fake.put('src', 'data/a', bytes(64, 1), { checksum });
+      // A changed object whose checksum collides with the source's.
+      fake.put('dst', 'copy/a', bytes(64, 2), { checksum, checksumValue: fake.get('src', 'data/a')!.checksums[checksum] });
+      const { options, events } = runOptions(fake);
+
+      const result = await copyDataset(SRC, DST, options);
+
+      expect(result).toMatchObject({ complete: true, objectsCopied: 1, objectsSkipped: 0 });
+      expect(outcomes(events)).toEqual({ 'data/a': 'copied' });
+      expect(fake.body('dst', 'copy/a')).toEqual(bytes(64, 1));
+    });
+
+    test('also into a directory bucket, where ETags are never MD5 digests', async () => {
+      const fake = new FakeS3();
+      fake.put('src', 'data/a', bytes(64, 1), { checksum: 'CRC32' });
+      fake.put('dst--use1-az4--x-s3', 'copy/a', bytes(64, 2), { checksum: 'CRC32', checksumValue: fake.get('src', 'data/a')!.checksums.CRC32 });
+      const result = await copyDataset(SRC, { bucket: 'dst--use1-az4--x-s3', prefix: 'copy/' }, runOptions(fake).options);
+      expect(result).toMatchObject({ objectsCopied: 1, objectsSkipped: 0 });
+      expect(fake.body('dst--use1-az4--x-s3', 'copy/a')).toEqual(bytes(64, 1));
+    });
+  });
+
+  describe('the MD5 ETag of single-part objects in general purpose buckets is proof', () => {
+    test('same bytes, CRC32 checksums only, equal MD5 ETags: skipped', async () => {
+      const fake = new FakeS3();
+      fake.put('src', 'data/a', bytes(64, 1), { checksum: 'CRC32' });
+      fake.put('dst', 'copy/a', bytes(64, 1), { checksum: 'CRC32', serverSideEncryption: 'AES256' });
+      const result = await copyDataset(SRC, DST, runOptions(fake).options);
+      expect(result).toMatchObject({ objectsSkipped: 1, objectsCopied: 0 });
+      expect(copies(fake)).toBe(0);
+    });
+
+    test.each([
+      ['the destination is SSE-KMS (its ETag is not an MD5 digest)', {}, { serverSideEncryption: 'aws:kms' }],
+      ['the source is SSE-KMS', { serverSideEncryption: 'aws:kms' }, {}],
+      ['the destination is a multipart object (<hex>-<parts> ETag)', {}, { etag: '"0123456789abcdef0123456789abcdef-3"' }],
+    ])('equal ETags prove nothing when %s: copied', async (_name, sourceOptions, destinationOptions) => {
+      const fake = new FakeS3();
+      const source = fake.put('src', 'data/a', bytes(64, 1), { checksum: 'CRC32', ...sourceOptions });
+      fake.put('dst', 'copy/a', bytes(64, 2), { checksum: 'CRC32', checksumValue: source.checksums.CRC32, etag: source.etag, ...destinationOptions });
+      const result = await copyDataset(SRC, DST, runOptions(fake).options);
+      expect(result).toMatchObject({ objectsCopied: 1, objectsSkipped: 0 });
+      expect(fake.body('dst', 'copy/a')).toEqual(bytes(64, 1));
+    });
+
+    test('never in a directory bucket: equal ETags there prove nothing', async () => {
+      const fake = new FakeS3();
+      const source = fake.put('src', 'data/a', bytes(64, 1), { checksum: 'CRC32' });
+      fake.put('dst--use1-az4--x-s3', 'copy/a', bytes(64, 2), { checksum: 'CRC32', checksumValue: source.checksums.CRC32, etag: source.etag });
+      const result = await copyDataset(SRC, { bucket: 'dst--use1-az4--x-s3', prefix: 'copy/' }, runOptions(fake).options);
+      expect(result).toMatchObject({ objectsCopied: 1, objectsSkipped: 0 });
+    });
+  });
+
   test.each([
     ['the source has no checksum', { checksum: 'none' as const }, {}],
     ['the destination has no checksum', {}, { checksum: 'none' as const }],
     ['neither has a checksum', { checksum: 'none' as const }, { checksum: 'none' as const }],
     ['their checksums are of different algorithms', { checksum: 'SHA256' as const }, { checksum: 'CRC32' as const }],
-  ])('no comparable checksum (%s): copied, because what cannot be proven identical is not skipped', async (_name, sourceOptions, destinationOptions) => {
+  ])('no comparable checksum and no MD5 ETag (%s, a directory bucket): copied, because what cannot be proven identical is not skipped', async (_name, sourceOptions, destinationOptions) => {
     const fake = new FakeS3();
     fake.put('src', 'data/a', bytes(64, 1), sourceOptions);
-    fake.put('dst', 'copy/a', bytes(64, 1), destinationOptions);
-    const before = fake.get('dst', 'copy/a')!.version;
-    const result = await copyDataset(SRC, DST, runOptions(fake).options);
+    fake.put('dst--use1-az4--x-s3', 'copy/a', bytes(64, 1), destinationOptions);
+    const before = fake.get('dst--use1-az4--x-s3', 'copy/a')!.version;
+    const result = await copyDataset(SRC, { bucket: 'dst--use1-az4--x-s3', prefix: 'copy/' }, runOptions(fake).options);
     expect(result).toMatchObject({ complete: true, objectsCopied: 1, objectsSkipped: 0 });
     expect(fake.count('CopyObject')).toBe(1);
-    expect(fake.get('dst', 'copy/a')!.version).toBeGreaterThan(before);
+    expect(fake.get('dst--use1-az4--x-s3', 'copy/a')!.version).toBeGreaterThan(before);
+  });
+
+  test('a copy made by the engine carries CRC64NVME: the next run proves it identical to a CRC64NVME source, even in a directory bucket', async () => {
+    const fake = new FakeS3();
+    fake.put('src', 'data/a', bytes(64, 1)); // CRC64NVME, as S3 adds to objects uploaded without a checksum
+    const destination = { bucket: 'dst--use1-az4--x-s3', prefix: 'copy/' };
+    fake.createBucket(destination.bucket);
+    await copyDataset(SRC, destination, runOptions(fake).options);
+    const second = await copyDataset(SRC, destination, runOptions(fake).options);
+    expect(second).toMatchObject({ objectsSkipped: 1, objectsCopied: 0 });
   });
 
   test('a common algorithm other than the first is compared (SHA256 on both sides)', async () => {

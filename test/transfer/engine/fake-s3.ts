@@ -21,6 +21,10 @@ import {
   CreateMultipartUploadCommandInput,
   DeleteObjectsCommand,
   DeleteObjectsCommandInput,
+  GetObjectTaggingCommand,
+  GetObjectTaggingCommandInput,
+  PutObjectTaggingCommand,
+  PutObjectTaggingCommandInput,
   ListMultipartUploadsCommand,
   ListMultipartUploadsCommandInput,
   HeadObjectCommand,
@@ -38,7 +42,8 @@ export const GIB = 1024 * MIB;
 /** The commands the fake answers. */
 export type OperationName =
   | 'ListObjectsV2' | 'HeadObject' | 'CopyObject' | 'CreateMultipartUpload'
-  | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'DeleteObjects' | 'ListMultipartUploads';
+  | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'DeleteObjects' | 'ListMultipartUploads'
+  | 'GetObjectTagging' | 'PutObjectTagging';
 
 const COMMANDS: ReadonlyArray<[new (...args: never[]) => object, OperationName]> = [
   [ListObjectsV2Command, 'ListObjectsV2'],
@@ -50,6 +55,8 @@ const COMMANDS: ReadonlyArray<[new (...args: never[]) => object, OperationName]>
   [AbortMultipartUploadCommand, 'AbortMultipartUpload'],
   [DeleteObjectsCommand, 'DeleteObjects'],
   [ListMultipartUploadsCommand, 'ListMultipartUploads'],
+  [GetObjectTaggingCommand, 'GetObjectTagging'],
+  [PutObjectTaggingCommand, 'PutObjectTagging'],
 ];
 
 export type Algorithm = 'CRC64NVME' | 'CRC32C' | 'CRC32' | 'SHA256' | 'SHA1';
@@ -64,8 +71,13 @@ export interface StoredObject {
   readonly content: Content;
   readonly contentType?: string;
   readonly contentEncoding?: string;
+  readonly contentDisposition?: string;
+  readonly contentLanguage?: string;
   readonly cacheControl?: string;
+  readonly expires?: Date;
   readonly metadata: Record<string, string>;
+  /** Object tags (never in directory buckets). */
+  readonly tags: Record<string, string>;
   readonly checksums: Partial<Record<Algorithm, string>>;
   readonly checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
   readonly etag: string;
@@ -80,8 +92,13 @@ export interface StoredObject {
 export interface PutOptions {
   readonly contentType?: string;
   readonly contentEncoding?: string;
+  readonly contentDisposition?: string;
+  readonly contentLanguage?: string;
   readonly cacheControl?: string;
+  readonly expires?: Date;
   readonly metadata?: Record<string, string>;
+  /** Object tags; a directory bucket refuses them (501 Not Implemented). */
+  readonly tags?: Record<string, string>;
   /** Checksum algorithm of the object, or 'none' for an object without a checksum. @default CRC64NVME */
   readonly checksum?: Algorithm | 'none';
   /** @default FULL_OBJECT */
@@ -89,6 +106,10 @@ export interface PutOptions {
   /** Overrides the checksum value (to fake a different content with the same size). */
   readonly checksumValue?: string;
   readonly storageClass?: string;
+  /** `AES256` (SSE-S3) or `aws:kms`: an SSE-KMS object's ETag is not an MD5 digest of its content. */
+  readonly serverSideEncryption?: string;
+  /** Overrides the ETag (to fake another object's ETag). */
+  readonly etag?: string;
 }
 
 interface Part {
@@ -137,6 +158,17 @@ export interface FaultRule {
   readonly error: unknown;
 }
 
+/** A programmed malformed answer: the call succeeds at the server, its answer is changed. */
+export interface MalformRule {
+  readonly operation: OperationName;
+  /** Only calls for this key (the request's `Key`; the prefix for ListObjectsV2). */
+  readonly key?: string;
+  /** Change the first `times` matching answers. @default - every matching answer */
+  readonly times?: number;
+  /** Returns the answer the client gets, from a copy of the real one. */
+  readonly change: (output: any) => any;
+}
+
 export interface FakeS3Options {
   /** Most keys per ListObjectsV2 page. @default 1000 */
   readonly pageSize?: number;
@@ -150,6 +182,8 @@ export interface FakeS3Options {
   readonly onCall?: (name: OperationName, input: any) => void;
   /** Share the buckets of another fake (a second client, e.g. in another region). */
   readonly storage?: FakeStorage;
+  /** Answer listings with raw keys even when asked for `EncodingType: url`, as some S3-compatible servers do. @default false */
+  readonly ignoresEncodingType?: boolean;
 }
 
 /** Buckets and open uploads; several fake clients may share them. */
@@ -195,6 +229,7 @@ export const errors = {
   entityTooSmall: () => sdkError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size'),
   badDigest: () => sdkError('BadDigest', 400, 'The checksum you specified did not match the calculated checksum.'),
   invalidStorageClass: () => sdkError('InvalidStorageClass', 400, 'The storage class you specified is not valid'),
+  notImplemented: () => sdkError('NotImplemented', 501, 'A header you provided implies functionality that is not implemented'),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -221,8 +256,17 @@ export function checksumOf(algorithm: Algorithm, content: Content): string {
   return digest.slice(0, CHECKSUM_LENGTH[algorithm] - 1) + '=';
 }
 
-function etagOf(content: Content): string {
-  return `"${createHash('md5').update(identityOf(content)).digest('hex')}"`;
+let opaqueETags = 0;
+
+/**
+ * The ETag of an object written in one part: a content-determined stand-in for the MD5 digest, as
+ * S3 computes it for unencrypted and SSE-S3 objects; for SSE-KMS (and DSSE-KMS) objects the ETag
+ * is not an MD5 digest of the content (S3 API reference, Object, ETag): the fake makes it opaque
+ * (32 hex digits that differ from write to write).
+ */
+function etagOf(content: Content, serverSideEncryption?: string): string {
+  const opaque = serverSideEncryption !== undefined && serverSideEncryption !== 'AES256';
+  return `"${createHash('md5').update(opaque ? `opaque-${opaqueETags++}` : identityOf(content)).digest('hex')}"`;
 }
 
 /** Concatenates part segments into one content (virtual when a virtual source is reassembled). */
@@ -245,6 +289,19 @@ function assemble(segments: readonly Segment[]): Content {
   return { kind: 'virtual', id, size };
 }
 
+/**
+ * A key in a listing answer, as the client reads it. Asked for `EncodingType: url`, S3 encodes keys
+ * form-style: the UTF-8 bytes percent-encoded, a space as `+` (so a `+` is `%2B`), `/` kept
+ * (measured against S3, see src/core/listed-keys.ts). Otherwise the key is XML text, which an XML
+ * parser reads with CR and CR LF turned into LF (XML 1.0, 2.11 End-of-Line Handling): the fake
+ * hands out what the SDK's parser would.
+ */
+export function listedKey(key: string, encodingType: string | undefined): string {
+  return encodingType === 'url'
+    ? encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/')
+    : key.replace(/\r\n?/g, '\n');
+}
+
 /** A deterministic, non-lexicographic position of a key (directory bucket listings). */
 function shuffleRank(key: string): string {
   return `${createHash('sha1').update(key).digest('hex')}\u0000${key}`;
@@ -265,6 +322,14 @@ function parseCopySource(copySource: string): { bucket: string; key: string } {
   return { bucket: trimmed.slice(0, slash), key };
 }
 
+/** Tags in `x-amz-tagging` form (URL query parameters: `k1=v1&k2=v2`). */
+export function parseTagging(tagging: string | undefined): Record<string, string> {
+  if (tagging === undefined || tagging === '') {
+    return {};
+  }
+  return Object.fromEntries(new URLSearchParams(tagging));
+}
+
 /** An in-memory S3 client. Cast it with `.client` where an S3Client is wanted. */
 export class FakeS3 {
   public readonly storage: FakeStorage;
@@ -274,9 +339,11 @@ export class FakeS3 {
   public pageSize: number;
   public shuffledListing: boolean | undefined;
   public minPartSizeBytes: number;
+  public ignoresEncodingType: boolean;
   public readonly onCall?: FakeS3Options['onCall'];
   private readonly latency: (name: OperationName, input: any) => Promise<void>;
   private readonly faults: Array<{ rule: FaultRule; matched: number }> = [];
+  private readonly malformations: Array<{ rule: MalformRule; matched: number }> = [];
 
   public constructor(options: FakeS3Options = {}) {
     this.storage = options.storage ?? new FakeStorage();
@@ -285,6 +352,7 @@ export class FakeS3 {
     this.minPartSizeBytes = options.minPartSizeBytes ?? 5 * MIB;
     this.latency = options.latency ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     this.onCall = options.onCall;
+    this.ignoresEncodingType = options.ignoresEncodingType ?? false;
   }
 
   /** This fake, typed as the S3Client the engine wants. */
@@ -314,16 +382,24 @@ export class FakeS3 {
       checksums[algorithm] = options.checksumValue
         ?? (checksumType === 'COMPOSITE' ? `${checksumOf(algorithm, content)}-3` : checksumOf(algorithm, content));
     }
+    if (isDirectory(bucket) && Object.keys(options.tags ?? {}).length > 0) {
+      throw errors.notImplemented();
+    }
     const object: StoredObject = {
       content,
       contentType: options.contentType ?? 'binary/octet-stream',
       contentEncoding: options.contentEncoding,
+      contentDisposition: options.contentDisposition,
+      contentLanguage: options.contentLanguage,
       cacheControl: options.cacheControl,
+      expires: options.expires,
       metadata: { ...options.metadata },
+      tags: { ...options.tags },
       checksums,
       checksumType,
-      etag: etagOf(content),
+      etag: options.etag ?? etagOf(content, options.serverSideEncryption),
       storageClass: options.storageClass ?? (isDirectory(bucket) ? 'EXPRESS_ONEZONE' : 'STANDARD'),
+      serverSideEncryption: options.serverSideEncryption,
       version: this.storage.nextVersion++,
     };
     this.storage.buckets.get(bucket)!.set(key, object);
@@ -391,8 +467,15 @@ export class FakeS3 {
     return this.fail({ operation, key, error, times });
   }
 
+  /** Changes matching answers after the server did the work (see MalformRule). */
+  public malform(rule: MalformRule): this {
+    this.malformations.push({ rule, matched: 0 });
+    return this;
+  }
+
   public clearFaults(): void {
     this.faults.length = 0;
+    this.malformations.length = 0;
   }
 
   // ---- the client ---------------------------------------------------------------------------
@@ -413,7 +496,7 @@ export class FakeS3 {
       await this.latency(name, input);
       this.onCall?.(name, input);
       this.injectFault(name, input);
-      const output = this.answer(name, input);
+      const output = this.malformed(name, input, this.answer(name, input));
       call.output = output;
       return output;
     } catch (error) {
@@ -439,6 +522,22 @@ export class FakeS3 {
     }
   }
 
+  private malformed(name: OperationName, input: Record<string, unknown>, output: unknown): unknown {
+    let answer = output;
+    for (const malformation of this.malformations) {
+      const { rule } = malformation;
+      const key = name === 'ListObjectsV2' ? input.Prefix ?? '' : input.Key;
+      if (rule.operation !== name || (rule.key !== undefined && rule.key !== key)) {
+        continue;
+      }
+      malformation.matched++;
+      if (rule.times === undefined || malformation.matched <= rule.times) {
+        answer = rule.change(structuredClone(answer));
+      }
+    }
+    return answer;
+  }
+
   private answer(name: OperationName, input: any): unknown {
     switch (name) {
       case 'ListObjectsV2': return this.listObjectsV2(input);
@@ -450,6 +549,8 @@ export class FakeS3 {
       case 'AbortMultipartUpload': return this.abortMultipartUpload(input);
       case 'DeleteObjects': return this.deleteObjects(input);
       case 'ListMultipartUploads': return this.listMultipartUploads(input);
+      case 'GetObjectTagging': return this.getObjectTagging(input);
+      case 'PutObjectTagging': return this.putObjectTagging(input);
     }
   }
 
@@ -509,17 +610,19 @@ export class FakeS3 {
     const limit = Math.min(this.pageSize, input.MaxKeys ?? 1000);
     const page = ranked.slice(0, limit);
     const truncated = ranked.length > limit;
+    const encoding = this.ignoresEncodingType ? undefined : input.EncodingType;
     return {
       $metadata: { httpStatusCode: 200 },
       Contents: page.map(({ key }) => {
         const object = bucket.get(key)!;
-        return { Key: key, Size: sizeOf(object.content), ETag: object.etag, StorageClass: object.storageClass };
+        return { Key: listedKey(key, encoding), Size: sizeOf(object.content), ETag: object.etag, StorageClass: object.storageClass };
       }),
       KeyCount: page.length,
       IsTruncated: truncated,
       NextContinuationToken: truncated ? Buffer.from(`token:${page[page.length - 1].rank}`).toString('base64') : undefined,
       ContinuationToken: input.ContinuationToken,
-      Prefix: input.Prefix,
+      Prefix: input.Prefix === undefined ? undefined : listedKey(input.Prefix, encoding),
+      EncodingType: encoding,
     };
   }
 
@@ -535,7 +638,10 @@ export class FakeS3 {
       ContentLength: sizeOf(object.content),
       ContentType: object.contentType,
       ContentEncoding: object.contentEncoding,
+      ContentDisposition: object.contentDisposition,
+      ContentLanguage: object.contentLanguage,
       CacheControl: object.cacheControl,
+      Expires: object.expires,
       Metadata: { ...object.metadata },
       ETag: object.etag,
       StorageClass: object.storageClass === 'STANDARD' ? undefined : object.storageClass,
@@ -584,15 +690,24 @@ export class FakeS3 {
       checksums = { [algorithm]: checksumOf(algorithm, source.content) };
       checksumType = 'FULL_OBJECT';
     }
+    // x-amz-tagging-directive: COPY by default; a directory bucket takes only the empty tag set.
+    const tags = input.TaggingDirective === 'REPLACE' ? parseTagging(input.Tagging) : { ...source.tags };
+    if (isDirectory(input.Bucket!) && Object.keys(tags).length > 0) {
+      throw errors.notImplemented();
+    }
     const object: StoredObject = {
       content: source.content,
       contentType: replace ? input.ContentType : source.contentType,
       contentEncoding: replace ? input.ContentEncoding : source.contentEncoding,
+      contentDisposition: replace ? input.ContentDisposition : source.contentDisposition,
+      contentLanguage: replace ? input.ContentLanguage : source.contentLanguage,
       cacheControl: replace ? input.CacheControl : source.cacheControl,
+      expires: replace ? input.Expires : source.expires,
       metadata: replace ? { ...input.Metadata } : { ...source.metadata },
+      tags,
       checksums,
       checksumType,
-      etag: etagOf(source.content),
+      etag: etagOf(source.content, input.ServerSideEncryption),
       storageClass,
       serverSideEncryption: input.ServerSideEncryption,
       sseKmsKeyId: input.SSEKMSKeyId,
@@ -610,6 +725,9 @@ export class FakeS3 {
     this.checkStorageClass(input.Bucket!, input.StorageClass);
     if (input.ChecksumType === 'FULL_OBJECT' && !['CRC64NVME', 'CRC32', 'CRC32C'].includes(input.ChecksumAlgorithm ?? '')) {
       throw errors.invalidRequest('FULL_OBJECT checksums need a CRC algorithm');
+    }
+    if (isDirectory(input.Bucket!) && Object.keys(parseTagging(input.Tagging)).length > 0) {
+      throw errors.notImplemented();
     }
     const uploadId = `upload-${this.storage.nextUploadId++}`;
     this.storage.uploads.set(uploadId, { uploadId, bucket: input.Bucket!, key: input.Key!, input, parts: new Map() });
@@ -706,8 +824,12 @@ export class FakeS3 {
       content,
       contentType: upload.input.ContentType ?? 'binary/octet-stream',
       contentEncoding: upload.input.ContentEncoding,
+      contentDisposition: upload.input.ContentDisposition,
+      contentLanguage: upload.input.ContentLanguage,
       cacheControl: upload.input.CacheControl,
+      expires: upload.input.Expires,
       metadata: { ...upload.input.Metadata },
+      tags: parseTagging(upload.input.Tagging),
       checksums,
       checksumType,
       etag: `"${createHash('md5').update(parts.map((p) => p.etag).join('')).digest('hex')}-${parts.length}"`,
@@ -729,12 +851,39 @@ export class FakeS3 {
       : open.filter((u) => u.key > input.KeyMarker! || (u.key === input.KeyMarker && u.uploadId > (input.UploadIdMarker ?? '')));
     const page = after.slice(0, this.pageSize);
     const truncated = after.length > page.length;
+    const encoding = this.ignoresEncodingType ? undefined : input.EncodingType;
     return {
-      Uploads: page.map((u) => ({ Key: u.key, UploadId: u.uploadId })),
+      Uploads: page.map((u) => ({ Key: listedKey(u.key, encoding), UploadId: u.uploadId })),
       IsTruncated: truncated,
-      NextKeyMarker: truncated ? page[page.length - 1].key : undefined,
+      NextKeyMarker: truncated ? listedKey(page[page.length - 1].key, encoding) : undefined,
       NextUploadIdMarker: truncated ? page[page.length - 1].uploadId : undefined,
+      EncodingType: encoding,
     };
+  }
+
+  /** GetObjectTagging: not supported by directory buckets (answered 501 here). */
+  private getObjectTagging(input: GetObjectTaggingCommandInput) {
+    if (isDirectory(input.Bucket!)) {
+      throw errors.notImplemented();
+    }
+    const object = this.bucket(input.Bucket).get(input.Key!);
+    if (!object) {
+      throw errors.noSuchKey();
+    }
+    return { $metadata: { httpStatusCode: 200 }, TagSet: Object.entries(object.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  private putObjectTagging(input: PutObjectTaggingCommandInput) {
+    if (isDirectory(input.Bucket!)) {
+      throw errors.notImplemented();
+    }
+    const bucket = this.bucket(input.Bucket);
+    const object = bucket.get(input.Key!);
+    if (!object) {
+      throw errors.noSuchKey();
+    }
+    bucket.set(input.Key!, { ...object, tags: Object.fromEntries((input.Tagging?.TagSet ?? []).map((tag) => [tag.Key!, tag.Value!])) });
+    return { $metadata: { httpStatusCode: 200 } };
   }
 
   private abortMultipartUpload(input: AbortMultipartUploadCommandInput) {

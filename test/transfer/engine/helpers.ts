@@ -50,3 +50,13 @@ export function outcomes(events: readonly CopyEvent[]): Record<string, string> {
   }
   return result;
 }
+
+/**
+ * Object names that XML or URL encoding mangle: CR and LF (an XML parser reads CR and CR LF as LF),
+ * other control characters, `+`, spaces, `%`, XML's special characters and non-ASCII.
+ */
+export const AWKWARD_KEY_NAMES: readonly string[] = [
+  'x\r', 'x\n', 'x\r\n', 'tab\there', 'bell\u0007', 'esc\u001b[2K', 'soh\u0001', 'vt\u000bff\u000c', 'del\u007f',
+  'plus+sign', '+', 'space here', ' ', 'two  spaces', 'percent%', 'percent%20literal', '%2B', 'a&b<c>"\'',
+  'caf\u00e9', '\u65e5\u672c/\u8a9e', 'emoji \u{1f680}', 'nbsp\u00a0', 'line\u2028sep', 'nel\u0085',
+];
