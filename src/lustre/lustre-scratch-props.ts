@@ -63,6 +63,30 @@ export interface LustreDataRepositoryOptions {
   readonly importedFileChunkSizeMiB?: number;
 }
 
+/**
+ * Monthly prices of FSx for Lustre SSD storage in one Region, in US dollars per GB-month: FSx bills
+ * the provisioned capacity (1200 GiB at $0.145 is $174 a month). They choose the cheapest
+ * configuration of a {@link LustreScratch} whose capacity is derived, and price it.
+ */
+export interface LustrePrices {
+  /** PERSISTENT_2 SSD at 125 MB/s/TiB, USD per GB-month. */
+  readonly persistent2Ssd125UsdPerGbMonth: number;
+  /** PERSISTENT_2 SSD at 250 MB/s/TiB, USD per GB-month. */
+  readonly persistent2Ssd250UsdPerGbMonth: number;
+  /** PERSISTENT_2 SSD at 500 MB/s/TiB, USD per GB-month. */
+  readonly persistent2Ssd500UsdPerGbMonth: number;
+  /** PERSISTENT_2 SSD at 1000 MB/s/TiB, USD per GB-month. */
+  readonly persistent2Ssd1000UsdPerGbMonth: number;
+  /** Scratch SSD (SCRATCH_1 and SCRATCH_2, 200 MB/s/TiB baseline), USD per GB-month. */
+  readonly scratchSsdUsdPerGbMonth: number;
+  /**
+   * Where the prices come from, for `sizingReason`, such as `eu-west-1 list prices of 2026-12-01`.
+   *
+   * @default 'the given prices'
+   */
+  readonly description?: string;
+}
+
 /** Properties of a {@link LustreScratch}. */
 export interface LustreScratchProps {
   /** The VPC of the file system and its clients. */
@@ -95,30 +119,60 @@ export interface LustreScratchProps {
 
   /**
    * SSD storage capacity in GiB: 1200, 2400, then multiples of 2400 (SCRATCH_1: of 3600; EFA: of
-   * 38400, 19200, 9600 or 4800 GiB at 125, 250, 500 or 1000 MB/s/TiB). Give this or
-   * `throughputTargetMBps`, not both.
+   * 38400, 19200, 9600 or 4800 GiB at 125, 250, 500 or 1000 MB/s/TiB). Give this, or what it is
+   * derived from (`throughputTargetMBps`, `minimumStorageCapacityGiB`), not both.
    *
-   * @default - derived from `throughputTargetMBps`; without it 1200 GiB (EFA: one step of its
-   *   increment, such as 38400 GiB at 125 MB/s/TiB)
+   * @default - the cheapest valid configuration that reaches `throughputTargetMBps` and holds
+   *   `minimumStorageCapacityGiB` at `prices` (see `perUnitStorageThroughput`); without either,
+   *   the cheapest valid file system: 1200 GiB at 125 MB/s/TiB (EFA, at the built-in prices:
+   *   4800 GiB at 1000 MB/s/TiB)
    */
   readonly storageCapacityGiB?: number;
 
   /**
-   * Aggregate throughput to provision, in MB/s: the storage capacity becomes the smallest valid one
-   * whose throughput (capacity in TiB, counted as FSx does with 1000 GiB per TiB, times the per-unit
-   * throughput: `perUnitStorageThroughput` on PERSISTENT_2, the 200 MB/s/TiB baseline on scratch)
-   * reaches it, rounded up to 1200, 2400 or the next multiple of the increment.
+   * Aggregate throughput to provision, in MB/s. Throughput is the capacity in TiB, counted as FSx
+   * does with 1000 GiB per TiB, times the per-unit throughput (`perUnitStorageThroughput` on
+   * PERSISTENT_2, the 200 MB/s/TiB baseline on scratch). On PERSISTENT_2 SSD without
+   * `perUnitStorageThroughput`, the construct prices the smallest valid capacity that reaches the
+   * target at each per-unit throughput (125, 250, 500, 1000 MB/s/TiB) and takes the cheapest:
+   * 1000 MB/s gives 1200 GiB at 1000 MB/s/TiB, about half the monthly price of 9600 GiB at 125.
+   * With `perUnitStorageThroughput`, or on scratch, the capacity is the smallest valid one that
+   * reaches the target at that per-unit throughput. `sizingReason` tells what was chosen and why.
    *
-   * @default - `storageCapacityGiB` decides
+   * @default - no throughput target: `storageCapacityGiB` or `minimumStorageCapacityGiB` decides
    */
   readonly throughputTargetMBps?: number;
 
   /**
-   * Throughput per TiB of storage, in MB/s (PERSISTENT_2 SSD): 125, 250, 500 or 1000.
+   * The capacity the data needs, in GiB: the derived capacity holds at least this much (together
+   * with `throughputTargetMBps`, whichever needs more). A capacity the data needs can make a lower
+   * per-unit throughput the cheaper choice: 1000 MB/s for 4000 GiB of data gives 4800 GiB at
+   * 250 MB/s/TiB. Not with `storageCapacityGiB` or Intelligent-Tiering.
    *
-   * @default 125 on PERSISTENT_2 SSD; none on scratch (fixed baseline) and Intelligent-Tiering
+   * @default - no minimum: the throughput target alone decides
+   */
+  readonly minimumStorageCapacityGiB?: number;
+
+  /**
+   * Throughput per TiB of storage, in MB/s (PERSISTENT_2 SSD): 125, 250, 500 or 1000. When given,
+   * it is kept: the capacity is sized at it.
+   *
+   * @default - on PERSISTENT_2 SSD, the per-unit throughput of the cheapest valid configuration
+   *   when the capacity is derived, 125 when `storageCapacityGiB` is given; none on scratch (fixed
+   *   baseline) and Intelligent-Tiering
    */
   readonly perUnitStorageThroughput?: number;
+
+  /**
+   * Monthly prices of SSD storage, which choose the cheapest configuration when the capacity is
+   * derived and price the result (`estimatedMonthlyCostUsd`). Give your Region's prices (from
+   * https://aws.amazon.com/fsx/lustre/pricing/) outside us-east-1.
+   *
+   * @default - the built-in us-east-1 table (`src/core/prices.ts`), checked 2026-12-01: $0.145,
+   *   $0.210, $0.340 and $0.600 per GB-month for PERSISTENT_2 SSD at 125, 250, 500 and
+   *   1000 MB/s/TiB, $0.140 for scratch SSD; estimates, from sources that quote the pricing page
+   */
+  readonly prices?: LustrePrices;
 
   /**
    * Throughput capacity of an Intelligent-Tiering file system in MB/s, a multiple of 4000.

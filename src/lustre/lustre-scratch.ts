@@ -8,7 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { LustreConnections } from './connections';
 import { ILustreScratch, LustreScratchBase } from './lustre-scratch-base';
-import { LustreDataRepositoryOptions, LustreScratchAttributes, LustreScratchProps } from './lustre-scratch-props';
+import { LustreDataRepositoryOptions, LustrePrices, LustreScratchAttributes, LustreScratchProps } from './lustre-scratch-props';
 import {
   LustreDeploymentType, LustreLogLevel, LustreMetadataConfiguration, LustreReadCache, LustreStorageType, LustreVersion,
 } from './options';
@@ -78,6 +78,29 @@ export class LustreScratch extends LustreScratchBase {
    * @default - unknown when a property it depends on is an unresolved token
    */
   public readonly throughputMBps?: number;
+  /**
+   * The throughput per TiB of storage in MB/s (PERSISTENT_2 SSD): the one given, or the one chosen
+   * with the capacity.
+   *
+   * @default - none on scratch (fixed 200 MB/s/TiB baseline) and Intelligent-Tiering; unknown when
+   *   given as an unresolved token
+   */
+  public readonly perUnitStorageThroughput?: number;
+  /**
+   * The estimated monthly price of the SSD storage in US dollars, rounded to cents: the capacity
+   * times the price per GB-month of `prices` for the deployment type and per-unit throughput.
+   * Metadata IOPS provisioned above the AUTOMATIC level, backups, data transfer and the S3 requests
+   * of data repositories are not counted.
+   *
+   * @default - unknown: Intelligent-Tiering (billed as used), or a property it depends on is an
+   *   unresolved token
+   */
+  public readonly estimatedMonthlyCostUsd?: number;
+  /**
+   * Why the file system has its capacity and per-unit throughput, in one sentence: what was given or
+   * chosen, what it reaches, its monthly price and, when the construct chose, the alternatives'.
+   */
+  public readonly sizingReason: string;
   /** The security group of the file system. */
   public readonly securityGroup: ec2.ISecurityGroup;
   /**
@@ -124,15 +147,9 @@ export class LustreScratch extends LustreScratchBase {
         `LustreStorageType.SSD with ${this.deploymentType}: Intelligent-Tiering is for PERSISTENT_2 only`);
     }
 
-    // Throughput per TiB (PERSISTENT_2 SSD).
-    let perUnitStorageThroughput: number | undefined;
-    if (props.perUnitStorageThroughput !== undefined) {
-      if (!Token.isUnresolved(props.perUnitStorageThroughput)) {
-        this.fail(rules.checkPerUnitStorageThroughput(deploymentType, storageType, props.perUnitStorageThroughput));
-      }
-      perUnitStorageThroughput = props.perUnitStorageThroughput;
-    } else {
-      perUnitStorageThroughput = sizing.defaultPerUnitStorageThroughput(deploymentType, storageType);
+    // Throughput per TiB (PERSISTENT_2 SSD): checked here; when not given, chosen with the capacity below.
+    if (props.perUnitStorageThroughput !== undefined && !Token.isUnresolved(props.perUnitStorageThroughput)) {
+      this.fail(rules.checkPerUnitStorageThroughput(deploymentType, storageType, props.perUnitStorageThroughput));
     }
 
     // Metadata configuration (PERSISTENT_2).
@@ -147,19 +164,20 @@ export class LustreScratch extends LustreScratchBase {
     this.fail(rules.checkLustreVersion(this.lustreVersion as rules.LustreVersionValue, deploymentType, metadata !== undefined));
 
     // Capacity and throughput.
-    const capacityContext: rules.CapacityContext = {
-      deploymentType,
-      storageType,
-      efa,
-      perUnitStorageThroughput: perUnitStorageThroughput !== undefined && !Token.isUnresolved(perUnitStorageThroughput)
-        ? perUnitStorageThroughput : undefined,
-    };
     if (props.storageCapacityGiB !== undefined && props.throughputTargetMBps !== undefined) {
       throw TrainingStorageError.invalidProperty(this, 'throughputTargetMBps', renderValue(props.throughputTargetMBps),
         'nothing together with storageCapacityGiB: give the capacity or the throughput it is derived from, not both');
     }
+    if (props.storageCapacityGiB !== undefined && props.minimumStorageCapacityGiB !== undefined) {
+      throw TrainingStorageError.invalidProperty(this, 'minimumStorageCapacityGiB', renderValue(props.minimumStorageCapacityGiB),
+        'nothing together with storageCapacityGiB: give the capacity, or what it is derived from (throughputTargetMBps, minimumStorageCapacityGiB), not both');
+    }
     if (props.throughputTargetMBps !== undefined && Token.isUnresolved(props.throughputTargetMBps)) {
       throw TrainingStorageError.invalidProperty(this, 'throughputTargetMBps', '(unresolved token)', 'a literal number of MB/s: the capacity is derived from it at synth time');
+    }
+    if (props.minimumStorageCapacityGiB !== undefined && Token.isUnresolved(props.minimumStorageCapacityGiB)) {
+      throw TrainingStorageError.invalidProperty(this, 'minimumStorageCapacityGiB', '(unresolved token)',
+        'a literal number of GiB: the capacity is derived from it at synth time');
     }
     const throughputCapacity = props.throughputCapacityMBps;
     if (throughputCapacity === undefined || !Token.isUnresolved(throughputCapacity)) {
@@ -168,19 +186,54 @@ export class LustreScratch extends LustreScratchBase {
       const violation = rules.checkThroughputCapacity(storageType, 0)!;
       this.fail({ ...violation, received: '(unresolved token)' });
     }
+    const prices = this.pricesOf(props.prices);
+    const literal = (value: number | undefined) => (value !== undefined && !Token.isUnresolved(value) ? value : undefined);
+    let perUnitStorageThroughput = props.perUnitStorageThroughput;
+    let capacityContext: rules.CapacityContext;
     let capacity: number | undefined;
     if (props.storageCapacityGiB !== undefined) {
-      if (!Token.isUnresolved(props.storageCapacityGiB)) {
-        this.fail(rules.checkStorageCapacity(capacityContext, props.storageCapacityGiB));
-      }
+      // As given, at the given per-unit throughput or 125 MB/s/TiB.
+      perUnitStorageThroughput ??= sizing.defaultPerUnitStorageThroughput(deploymentType, storageType);
+      capacityContext = { deploymentType, storageType, efa, perUnitStorageThroughput: literal(perUnitStorageThroughput) };
       capacity = props.storageCapacityGiB;
-    } else if (props.throughputTargetMBps !== undefined) {
-      this.fail(rules.checkThroughputTarget(capacityContext, props.throughputTargetMBps));
-      capacity = rules.capacityForThroughput(capacityContext, props.throughputTargetMBps);
-    } else if (!intelligentTiering) {
-      capacity = sizing.defaultStorageCapacity(capacityContext);
+      if (!Token.isUnresolved(capacity)) {
+        this.fail(rules.checkStorageCapacity(capacityContext, capacity));
+      }
+      if (Token.isUnresolved(capacity) || (persistent && capacityContext.perUnitStorageThroughput === undefined)) {
+        this.sizingReason = `${Token.isUnresolved(capacity) ? 'storageCapacityGiB' : 'perUnitStorageThroughput'} is an unresolved token: `
+          + 'the throughput and the monthly price are unknown at synth time.';
+      } else {
+        const given = sizing.describeGivenConfiguration(deploymentType, capacityContext.perUnitStorageThroughput, capacity, prices);
+        this.estimatedMonthlyCostUsd = given.monthlyCostUsd;
+        this.sizingReason = given.reason;
+      }
+    } else {
+      capacityContext = { deploymentType, storageType, efa, perUnitStorageThroughput: literal(perUnitStorageThroughput) };
+      if (props.throughputTargetMBps !== undefined) {
+        this.fail(rules.checkThroughputTarget(capacityContext, props.throughputTargetMBps));
+      }
+      if (props.minimumStorageCapacityGiB !== undefined) {
+        this.fail(sizing.checkMinimumStorageCapacity(storageType, props.minimumStorageCapacityGiB));
+      }
+      const request = { throughputTargetMBps: props.throughputTargetMBps, minimumStorageCapacityGiB: props.minimumStorageCapacityGiB };
+      if (intelligentTiering) {
+        this.sizingReason = `Intelligent-Tiering, sized by throughputCapacityMBps (${Token.isUnresolved(throughputCapacity!) ? 'an unresolved token' : `${throughputCapacity} MB/s`}): `
+          + 'its storage is billed as used, so no estimate.';
+      } else if (perUnitStorageThroughput !== undefined && Token.isUnresolved(perUnitStorageThroughput)) {
+        // Sized at 125 MB/s/TiB, the lowest: the capacity reaches the target whatever the token's value.
+        capacity = sizing.requiredCapacity(capacityContext, request);
+        this.sizingReason = sizing.describeUnknownPerUnitThroughput(capacity, request);
+      } else {
+        const choice = sizing.cheapestConfiguration({ deploymentType, efa, ...request, perUnitStorageThroughput }, prices);
+        capacity = choice.storageCapacityGiB;
+        perUnitStorageThroughput = choice.perUnitStorageThroughput;
+        capacityContext = { ...capacityContext, perUnitStorageThroughput };
+        this.estimatedMonthlyCostUsd = choice.monthlyCostUsd;
+        this.sizingReason = choice.reason;
+      }
     }
     this.storageCapacityGiB = capacity;
+    this.perUnitStorageThroughput = literal(perUnitStorageThroughput);
     if (intelligentTiering) {
       this.throughputMBps = Token.isUnresolved(throughputCapacity!) ? undefined : throughputCapacity;
     } else if (capacity !== undefined && !Token.isUnresolved(capacity) && (!persistent || capacityContext.perUnitStorageThroughput !== undefined)) {
@@ -354,6 +407,37 @@ export class LustreScratch extends LustreScratchBase {
       evaluationPeriods: DEFAULTS.freeCapacityAlarmEvaluationPeriods,
       treatMissingData: cloudwatch.TreatMissingData.MISSING,
     });
+  }
+
+  /** The prices as the sizing reads them: the given ones, checked, or the built-in us-east-1 table. */
+  private pricesOf(given: LustrePrices | undefined): sizing.SsdPrices {
+    if (given === undefined) {
+      return sizing.BUILT_IN_PRICES;
+    }
+    const values: Array<[string, number]> = [
+      ['persistent2Ssd125UsdPerGbMonth', given.persistent2Ssd125UsdPerGbMonth],
+      ['persistent2Ssd250UsdPerGbMonth', given.persistent2Ssd250UsdPerGbMonth],
+      ['persistent2Ssd500UsdPerGbMonth', given.persistent2Ssd500UsdPerGbMonth],
+      ['persistent2Ssd1000UsdPerGbMonth', given.persistent2Ssd1000UsdPerGbMonth],
+      ['scratchSsdUsdPerGbMonth', given.scratchSsdUsdPerGbMonth],
+    ];
+    for (const [name, value] of values) {
+      if (Token.isUnresolved(value)) {
+        throw TrainingStorageError.invalidProperty(this, `prices.${name}`, '(unresolved token)',
+          'a literal number of USD per GB-month: the configuration is chosen at synth time');
+      }
+      this.fail(sizing.checkPrice(name, value));
+    }
+    return {
+      persistent2UsdPerGbMonth: {
+        125: given.persistent2Ssd125UsdPerGbMonth,
+        250: given.persistent2Ssd250UsdPerGbMonth,
+        500: given.persistent2Ssd500UsdPerGbMonth,
+        1000: given.persistent2Ssd1000UsdPerGbMonth,
+      },
+      scratchUsdPerGbMonth: given.scratchSsdUsdPerGbMonth,
+      description: given.description ?? 'the given prices',
+    };
   }
 
   private checkSubnet(vpc: ec2.IVpc, subnet: ec2.ISubnet): void {
