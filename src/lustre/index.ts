@@ -1,2 +1,4 @@
 export * from './options';
+export * from './lustre-scratch-props';
+export type { ILustreScratch } from './lustre-scratch-base';
 export * from './lustre-scratch';

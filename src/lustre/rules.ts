@@ -154,13 +154,11 @@ export function throughputOf(context: CapacityContext, capacityGiB: number): num
 }
 
 /**
- * The smallest valid SSD capacity whose throughput reaches the target (rounded up to the next valid
- * capacity: 1200, 2400, then the next multiple of the increment).
+ * The smallest valid SSD capacity of at least `minimumGiB`: 1200, 2400, then the next multiple of the
+ * increment (2400 GiB; SCRATCH_1: 3600), or the next multiple of the EFA step (at least one step).
  * @internal
  */
-export function capacityForThroughput(context: CapacityContext, targetMBps: number): number {
-  const perUnit = perUnitThroughputOf(context);
-  const minimumGiB = (targetMBps * 1000) / perUnit;
+export function smallestValidCapacity(context: CapacityContext, minimumGiB: number): number {
   const efaStep = efaCapacityStep(context);
   if (efaStep !== undefined) {
     return Math.max(1, Math.ceil(minimumGiB / efaStep)) * efaStep;
@@ -173,6 +171,15 @@ export function capacityForThroughput(context: CapacityContext, targetMBps: numb
   }
   const step = context.deploymentType === 'SCRATCH_1' ? 3600 : 2400;
   return Math.ceil(minimumGiB / step) * step;
+}
+
+/**
+ * The smallest valid SSD capacity whose throughput reaches the target (rounded up to the next valid
+ * capacity: 1200, 2400, then the next multiple of the increment).
+ * @internal
+ */
+export function capacityForThroughput(context: CapacityContext, targetMBps: number): number {
+  return smallestValidCapacity(context, (targetMBps * 1000) / perUnitThroughputOf(context));
 }
 
 /** Checks `throughputTargetMBps`. @internal */
