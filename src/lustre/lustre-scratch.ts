@@ -209,8 +209,9 @@ export interface LustreScratchProps {
   /**
    * The log group that receives the logs; its name must begin with `/aws/fsx`.
    *
-   * @default - a new log group `/aws/fsx/lustre/<unique name>`, KMS-encrypted with a new key,
-   *   kept `logRetention` long, retained when it leaves the stack
+   * @default - a new log group `/aws/fsx/lustre/<unique name>`, KMS-encrypted with the stack's log
+   *   key (`CdkTrainingStorageLogsKey`, one per stack, created on first use), kept `logRetention`
+   *   long, retained when it leaves the stack
    */
   readonly logGroup?: logs.ILogGroup;
 
@@ -611,8 +612,8 @@ interface AssociationRecord {
  * rejected at synth time with the allowed values. Retained when it leaves the stack.
  *
  * Construct IDs are part of the API: `Resource` (the file system), `SecurityGroup`, `Key`, `Logs`
- * and `LogsKey` (the log group and its key), `RootSquash`, `FreeCapacityAlarm`,
- * `DataRepository:<file system path segments joined by ":">` (`DataRepository` for `/`).
+ * (the log group, encrypted with the stack's log key `CdkTrainingStorageLogsKey`), `RootSquash`,
+ * `FreeCapacityAlarm`, `DataRepository:<file system path segments joined by ":">` (`DataRepository` for `/`).
  *
  * @example
  * declare const vpc: ec2.IVpc;
