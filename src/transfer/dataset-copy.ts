@@ -199,7 +199,7 @@ const DEFAULTS = {
  *
  * The copies of a stack share one Provider framework with its copy functions and waiter
  * (`CdkTrainingStorageCopyProvider`, a child of the stack), one log group (`CdkTrainingStorageLogs`)
- * and one log key (`CdkTrainingStorageLogsKey`). Each copy keeps its own role (`HandlerRole`), scoped
+ * and one log key (`CdkTrainingStorageLogsKey`). Each copy keeps its own role (`Role`), scoped
  * to its prefixes, which the shared functions assume for that copy. Copies with another VPC, subnets,
  * security groups, `totalTimeout` or `queryInterval` share another provider
  * (`CdkTrainingStorageCopyProvider<hash>`), and other log settings another log group.
@@ -246,7 +246,9 @@ export class DatasetCopy extends Construct {
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
     });
-    const role = new iam.Role(this, 'HandlerRole', {
+    // A new construct ID (it was `HandlerRole`, the role of the copy's own functions): on an upgrade
+    // the old role stays as it was until the old functions that run as it are gone.
+    const role = new iam.Role(this, 'Role', {
       // Only the shared copy functions' role may assume it; they do, for this copy only.
       assumedBy: new iam.ArnPrincipal(provider.handlerRole.roleArn),
       description: `Copies ${props.source.prefix || '(whole bucket)'} to ${props.destination.prefix || '(whole bucket)'} for ${this.node.path}`,

@@ -14,8 +14,8 @@ import {
   parseCredentials, roleCredentialProvider, sessionName, stsEndpoint,
 } from '../../src/transfer/handler/copy-role';
 
-const ROLE_A = 'arn:aws:iam::111122223333:role/Stack-CopyCorpusHandlerRole-AAAA';
-const ROLE_B = 'arn:aws:iam::111122223333:role/Stack-CopyImagesHandlerRole-BBBB';
+const ROLE_A = 'arn:aws:iam::111122223333:role/Stack-CopyCorpusRole-AAAA';
+const ROLE_B = 'arn:aws:iam::111122223333:role/Stack-CopyImagesRole-BBBB';
 const FUNCTION_CREDENTIALS: RoleCredentials = { accessKeyId: 'AKIDFUNCTION', secretAccessKey: 'function-secret', sessionToken: 'function-token' };
 
 /** The AssumeRole answer of the STS API Reference's example, with this test's values. */

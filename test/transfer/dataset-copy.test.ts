@@ -29,7 +29,7 @@ function copyTemplate(props: (s: Setup) => Partial<DatasetCopyProps> = () => ({}
 }
 
 function handlerPolicy(template: Template): string {
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CopyHandlerRole') }] } });
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CopyRole') }] } });
   expect(Object.keys(policies)).toHaveLength(1);
   return JSON.stringify(Object.values(policies)[0].Properties.PolicyDocument);
 }
