@@ -4,8 +4,10 @@
  * S3 and S3 Control requests are made with the credentials of that copy's role (its ARN is the
  * resource property `CopyRoleArn`), so IAM scopes each copy to its own prefixes.
  *
- * AssumeRole is one signed GET of the STS Query API (the library bundles no STS client): the SigV4
- * signer of the SDK, the function's own credentials, the Region's STS endpoint.
+ * AssumeRole is one signed GET of the STS Query API, parameters in the query string as in the STS
+ * API Reference's sample request (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html),
+ * answered in XML: the library bundles no STS client, so this uses the SDK's SigV4 signer, the
+ * function's own credentials and the Region's STS endpoint.
  */
 import * as http from 'http';
 import * as https from 'https';
