@@ -1,26 +1,59 @@
 /**
  * The pieces of a Provider-framework custom resource that pass the library's validators, shared by
- * DatasetCopy and ExpressCache's auto-delete: one KMS-encrypted log group, framework roles without
- * AWS managed policies, and the acknowledgements of the framework's own findings.
+ * DatasetCopy and ExpressCache's auto-delete: the stack's KMS-encrypted log group, framework roles
+ * without AWS managed policies, and the acknowledgements of the framework's own findings.
  */
+import { createHash } from 'crypto';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeFinding, acknowledgeWildcards } from './acknowledge';
-import { EncryptedLogGroupOptions, createEncryptedLogGroup } from './log-group';
+import { createEncryptedLogGroup } from './log-group';
 
-/** Options of {@link createProviderLogGroup}. @internal */
-export type ProviderLogGroupOptions = EncryptedLogGroupOptions;
+/** The construct ID of the stack's custom-resource log group with the default options. @internal */
+export const STACK_LOG_GROUP_ID = 'CdkTrainingStorageLogs';
+
+/** Options of {@link stackLogGroup}. @internal */
+export interface StackLogGroupOptions {
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly retention?: logs.RetentionDays;
+  /** @default - the stack's log key */
+  readonly encryptionKey?: kms.IKey;
+}
 
 /**
- * The log group `Logs` of a custom resource's functions and waiter: KMS-encrypted (a new key
- * `LogsKey` unless one is given), retained, kept one year unless told otherwise.
+ * The log group of the library's custom resources in a stack (their functions and waiters): one per
+ * stack and set of options, a child of the stack found in the construct tree and created on first
+ * use. With the default options (a year, the stack's log key) its ID is `CdkTrainingStorageLogs`;
+ * other options give `CdkTrainingStorageLogs<hash of the options>`. KMS-encrypted and retained.
  * @internal
  */
-export function createProviderLogGroup(scope: Construct, options: ProviderLogGroupOptions = {}): logs.LogGroup {
-  return createEncryptedLogGroup(scope, options);
+export function stackLogGroup(scope: Construct, options: StackLogGroupOptions = {}): logs.LogGroup {
+  const stack = Stack.of(scope);
+  const retention = options.retention ?? logs.RetentionDays.ONE_YEAR;
+  const key = options.encryptionKey === undefined && retention === logs.RetentionDays.ONE_YEAR ? undefined
+    : { retention, encryptionKey: options.encryptionKey === undefined ? undefined : stack.resolve(options.encryptionKey.keyArn) };
+  const id = singletonId(stack, STACK_LOG_GROUP_ID, key);
+  const existing = stack.node.tryFindChild(id) as logs.LogGroup | undefined;
+  return existing ?? createEncryptedLogGroup(stack, { id, retention, encryptionKey: options.encryptionKey });
+}
+
+/**
+ * The ID of a per-stack singleton: `base` for the default options (`options` undefined), else
+ * `base` and the first 8 hex digits of a SHA-256 of the options as the stack resolves them, so that
+ * the ID depends on the options only, never on which construct asked first.
+ * @internal
+ */
+export function singletonId(stack: Stack, base: string, options: unknown): string {
+  if (options === undefined) {
+    return base;
+  }
+  const digest = createHash('sha256').update(JSON.stringify(stack.resolve(options))).digest('hex');
+  return `${base}${digest.slice(0, 8).toUpperCase()}`;
 }
 
 /**

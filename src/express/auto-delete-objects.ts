@@ -5,7 +5,7 @@ import { Construct, IDependable } from 'constructs';
 import { AUTO_DELETE_RESOURCE_TYPE, AutoDeleteResourceProperties } from './auto-delete-contract';
 import { AutoDeleteHandlerFunction } from './auto-delete-handler-function';
 import {
-  acknowledgeFrameworkInvokes, acknowledgeOutsideVpc, createFrameworkRole, createProviderLogGroup, frameworkFunctions,
+  acknowledgeFrameworkInvokes, acknowledgeOutsideVpc, createFrameworkRole, frameworkFunctions, stackLogGroup,
 } from '../core/provider';
 
 /** Properties of {@link AutoDeleteObjects}. @internal */
@@ -19,8 +19,8 @@ export interface AutoDeleteObjectsProps {
 /**
  * The custom resource that empties a directory bucket when it leaves the stack (the handler checks
  * the bucket's marker tag first). One Lambda function, called by the Provider framework's onEvent:
- * no waiter. Construct IDs: `HandlerRole`, `Logs` (and `LogsKey`), `Handler`, `FrameworkOnEventRole`,
- * `Provider`, `Resource`.
+ * no waiter. It logs to the stack's shared log group (`CdkTrainingStorageLogs`). Construct IDs:
+ * `HandlerRole`, `Handler`, `FrameworkOnEventRole`, `Provider`, `Resource`.
  * @internal
  */
 export class AutoDeleteObjects extends Construct {
@@ -45,7 +45,8 @@ export class AutoDeleteObjects extends Construct {
       resources: [props.bucketArn],
     }));
 
-    const logGroup = createProviderLogGroup(this);
+    // The stack's log group of the library's custom resources (`CdkTrainingStorageLogs`, shared).
+    const logGroup = stackLogGroup(this);
     logGroup.grantWrite(this.role);
     const handler = new AutoDeleteHandlerFunction(this, 'Handler', {
       role: this.role,

@@ -251,8 +251,9 @@ export interface LustreScratchProps {
   /**
    * The log group that receives the logs; its name must begin with `/aws/fsx`.
    *
-   * @default - a new log group `/aws/fsx/lustre/<unique name>`, KMS-encrypted with a new key,
-   *   kept `logRetention` long, retained when it leaves the stack
+   * @default - a new log group `/aws/fsx/lustre/<unique name>`, KMS-encrypted with the stack's log
+   *   key (`CdkTrainingStorageLogsKey`, one per stack, created on first use), kept `logRetention`
+   *   long, retained when it leaves the stack
    */
   readonly logGroup?: logs.ILogGroup;
 

@@ -36,8 +36,8 @@ import { wholeDays } from '../core/validation';
  * rejected at synth time with the allowed values. Retained when it leaves the stack.
  *
  * Construct IDs are part of the API: `Resource` (the file system), `SecurityGroup`, `Key`, `Logs`
- * and `LogsKey` (the log group and its key), `RootSquash`, `FreeCapacityAlarm`,
- * `DataRepository:<file system path segments joined by ":">` (`DataRepository` for `/`).
+ * (the log group, encrypted with the stack's log key `CdkTrainingStorageLogsKey`), `RootSquash`,
+ * `FreeCapacityAlarm`, `DataRepository:<file system path segments joined by ":">` (`DataRepository` for `/`).
  *
  * @example
  * declare const vpc: ec2.IVpc;

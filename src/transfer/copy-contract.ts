@@ -24,6 +24,11 @@ export interface CopyResourceProperties {
   readonly SseKmsKeyId?: string;
   readonly SourceRegion: string;
   readonly DestinationRegion: string;
+  /**
+   * The copy's own role: the stack's shared copy functions assume it and make every S3 and
+   * S3 Control request of this copy with its credentials.
+   */
+  readonly CopyRoleArn?: string;
   /** Batch Operations only. */
   readonly AccountId?: string;
   readonly BatchRoleArn?: string;

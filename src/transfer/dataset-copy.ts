@@ -3,23 +3,17 @@ import { Aws, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-contract';
-import { CopyHandlerFunction } from './copy-handler-function';
+import { COPY_PROVIDER_ID, CopyProvider, DEFAULT_PROVIDER_TIMING } from './copy-provider';
 import { DEFAULT_CONCURRENCY } from './defaults';
 import { describeCollisions, keyCollisions, keysOntoThemselves, prefixOverlap } from './engine/locations';
 import { OverwritePolicy } from './overwrite-policy';
 import { acknowledgeWildcards } from '../core/acknowledge';
 import { DataLocation } from '../core/data-location';
 import { TrainingStorageError, renderValue } from '../core/errors';
-import {
-  acknowledgeFrameworkInvokes, acknowledgeOutsideVpc, addVpcAccess, createFrameworkRole, createProviderLogGroup, frameworkFunctions,
-} from '../core/provider';
 
 /** How DatasetCopy copies. */
 export enum DatasetCopyEngine {
@@ -126,7 +120,8 @@ export interface DatasetCopyProps {
   /**
    * How long the deployment waits for the copy. CloudFormation waits at most one hour for a
    * custom resource, so larger copies use `DatasetCopyEngine.BATCH_OPERATIONS` with
-   * `waitForBatchJob: false`.
+   * `waitForBatchJob: false`. A setting of the stack's shared copy provider: copies with another
+   * value use another provider (see the class documentation).
    *
    * @default Duration.hours(1)
    */
@@ -134,29 +129,32 @@ export interface DatasetCopyProps {
 
   /**
    * Time between two checks of a copy in progress. Each Lambda-engine check copies for up to
-   * 14 minutes first.
+   * 14 minutes first. A setting of the shared copy provider, like `totalTimeout`.
    *
    * @default Duration.seconds(30)
    */
   readonly queryInterval?: Duration;
 
   /**
-   * How long the copy's logs (functions and waiter) are kept.
+   * How long the logs of the copy functions and their waiter are kept. The log group is shared
+   * by the stack's copies with the same log settings.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The KMS key that encrypts the copy's log group.
+   * The KMS key that encrypts the log group of the copy functions.
    *
-   * @default - a new key with rotation, usable by CloudWatch Logs for this account's log groups
+   * @default - the stack's log key `CdkTrainingStorageLogsKey` (one per stack, created on first use,
+   * with rotation, usable by CloudWatch Logs for this account's log groups)
    */
   readonly logEncryptionKey?: kms.IKey;
 
   /**
-   * Run the copy functions in this VPC (it needs a route to S3: a gateway endpoint, and for
-   * `BATCH_OPERATIONS` a route to S3 Control).
+   * Run the copy functions in this VPC. It needs a route to S3 (a gateway endpoint), to STS (the
+   * functions assume the copy's role: an interface endpoint or a NAT gateway) and, for
+   * `BATCH_OPERATIONS`, to S3 Control. A setting of the shared copy provider, like `totalTimeout`.
    *
    * @default - the functions run outside a VPC
    */
@@ -180,8 +178,8 @@ export interface DatasetCopyProps {
 /** Defaults, stated once. */
 const DEFAULTS = {
   concurrency: DEFAULT_CONCURRENCY,
-  totalTimeout: Duration.hours(1),
-  queryInterval: Duration.seconds(30),
+  totalTimeout: DEFAULT_PROVIDER_TIMING.totalTimeout,
+  queryInterval: DEFAULT_PROVIDER_TIMING.queryInterval,
   reportPrefix: 'dataset-copy-reports/',
 };
 
@@ -199,6 +197,13 @@ const DEFAULTS = {
  * finish within `totalTimeout` fails the deployment (run it again to resume), and larger datasets
  * use the Batch Operations engine.
  *
+ * The copies of a stack share one Provider framework with its copy functions and waiter
+ * (`CdkTrainingStorageCopyProvider`, a child of the stack), one log group (`CdkTrainingStorageLogs`)
+ * and one log key (`CdkTrainingStorageLogsKey`). Each copy keeps its own role (`Role`), scoped
+ * to its prefixes, which the shared functions assume for that copy. Copies with another VPC, subnets,
+ * security groups, `totalTimeout` or `queryInterval` share another provider
+ * (`CdkTrainingStorageCopyProvider<hash>`), and other log settings another log group.
+ *
  * @example
  * declare const lake: TrainingDataLake;
  * declare const scratch: s3.IBucket;
@@ -208,7 +213,10 @@ const DEFAULTS = {
  * });
  */
 export class DatasetCopy extends Construct {
-  /** The role of the copy functions. */
+  /**
+   * The role of this copy: the stack's shared copy functions assume it for this copy, and only
+   * this copy's grants are on it.
+   */
   public readonly role: iam.IRole;
   /** The role S3 Batch Operations assumes. @default - none with the Lambda engine */
   public readonly batchRole?: iam.IRole;
@@ -216,7 +224,6 @@ export class DatasetCopy extends Construct {
   public readonly destination: DataLocation;
 
   private readonly resource: CustomResource;
-  private readonly logs: logs.LogGroup;
   private reportLocation?: DataLocation;
 
   public constructor(scope: Construct, id: string, props: DatasetCopyProps) {
@@ -228,14 +235,26 @@ export class DatasetCopy extends Construct {
     this.validate(props, engine, concurrency, totalTimeout, queryInterval);
     this.destination = props.destination;
 
-    const role = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    // The stack's copy provider for these options (functions, waiter, log group), shared by every
+    // copy that agrees on them; this copy's permissions stay on this copy's own role.
+    const provider = CopyProvider.of(this, {
+      totalTimeout,
+      queryInterval,
+      logRetention: props.logRetention,
+      logEncryptionKey: props.logEncryptionKey,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+    });
+    // A new construct ID (it was `HandlerRole`, the role of the copy's own functions): on an upgrade
+    // the old role stays as it was until the old functions that run as it are gone.
+    const role = new iam.Role(this, 'Role', {
+      // Only the shared copy functions' role may assume it; they do, for this copy only.
+      assumedBy: new iam.ArnPrincipal(provider.handlerRole.roleArn),
       description: `Copies ${props.source.prefix || '(whole bucket)'} to ${props.destination.prefix || '(whole bucket)'} for ${this.node.path}`,
     });
     this.role = role;
-    if (props.vpc) {
-      addVpcAccess(role);
-    }
+    const assume = provider.allowAssume(role);
     // Read the source prefix; read (HeadObject, to skip identical objects) and write the destination prefix.
     props.source.grantRead(role);
     props.destination.grantReadWrite(role);
@@ -265,6 +284,7 @@ export class DatasetCopy extends Construct {
       SseKmsKeyId: props.encryptionKey?.keyArn,
       SourceRegion: props.source.bucket.env.region ?? Aws.REGION,
       DestinationRegion: props.destination.bucket.env.region ?? Aws.REGION,
+      CopyRoleArn: role.roleArn,
     };
 
     let batchProperties: Partial<CopyResourceProperties> = {};
@@ -288,57 +308,19 @@ export class DatasetCopy extends Construct {
       };
     }
 
-    this.logs = this.createLogGroup(props);
-    const handlerProps = {
-      role,
-      timeout: Duration.minutes(15),
-      memorySize: 1024,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroups: props.securityGroups,
-    };
-    const onEventHandler = new CopyHandlerFunction(this, 'OnEventHandler', {
-      ...handlerProps,
-      description: `DatasetCopy ${this.node.path}: starts the copy`,
-      environment: { COPY_HANDLER_MODE: 'onEvent' },
-      logGroup: this.logs,
-    });
-    const isCompleteHandler = new CopyHandlerFunction(this, 'IsCompleteHandler', {
-      ...handlerProps,
-      description: `DatasetCopy ${this.node.path}: copies and checks for completion`,
-      environment: { COPY_HANDLER_MODE: 'isComplete' },
-      logGroup: this.logs,
-    });
-
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler,
-      isCompleteHandler,
-      totalTimeout,
-      queryInterval,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroups: props.securityGroups,
-      logGroup: this.logs,
-      // Roles without the AWS managed AWSLambdaBasicExecutionRole policy: logs go to this log group only.
-      frameworkOnEventRole: this.frameworkRole('FrameworkOnEventRole', props),
-      frameworkCompleteAndTimeoutRole: this.frameworkRole('FrameworkCompleteRole', props),
-      disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: { destination: this.logs, level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    // X-Ray tracing on the waiter (the Provider has no property for it).
-    const waiter = provider.node.findChild('waiter-state-machine');
-    (waiter.node.findChild('Resource') as sfn.CfnStateMachine).tracingConfiguration = { enabled: true };
-    (waiter.node.findChild('Role') as iam.Role).addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
-      resources: ['*'],
-    }));
-
-    this.resource = new CustomResource(this, 'Resource', {
+    // CloudFormation cannot change a custom resource's service token: a copy that moves to another
+    // provider (other provider options) is a new resource, under an ID that names its provider.
+    this.resource = new CustomResource(this, `Copy${provider.node.id.slice(COPY_PROVIDER_ID.length)}`, {
       resourceType: COPY_RESOURCE_TYPE,
       serviceToken: provider.serviceToken,
       properties: { ...properties, ...batchProperties },
     });
-    this.acknowledgeFrameworkFindings(provider, [onEventHandler, isCompleteHandler], props, this.reportLocation);
+    // The copy runs once this copy's role, its policy and the functions' right to assume it exist.
+    this.resource.node.addDependency(role, assume);
+    if (this.batchRole) {
+      this.resource.node.addDependency(this.batchRole);
+    }
+    this.acknowledgeGrantFindings(props, this.reportLocation);
   }
 
   /** Objects the last deployment copied (Lambda engine; Batch Operations: objects over 5 GB). */
@@ -364,6 +346,10 @@ export class DatasetCopy extends Construct {
     if (queryInterval.toSeconds() < 1 || queryInterval.toSeconds() >= seconds) {
       throw TrainingStorageError.invalidProperty(this, 'queryInterval', queryInterval.toHumanString(),
         `at least 1 second and shorter than totalTimeout (${totalTimeout.toHumanString()})`);
+    }
+    if (!props.vpc && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
+      throw TrainingStorageError.invalidProperty(this, props.vpcSubnets !== undefined ? 'vpcSubnets' : 'securityGroups',
+        props.vpcSubnets !== undefined ? 'a subnet selection' : 'security groups', 'nothing without `vpc`: they place the copy functions in a VPC');
     }
     if (props.keys !== undefined && props.keys.length === 0) {
       throw TrainingStorageError.invalidProperty(this, 'keys', '[]', 'at least one key, or no `keys` to copy the whole prefix');
@@ -465,32 +451,14 @@ export class DatasetCopy extends Construct {
     return batchRole;
   }
 
-  private createLogGroup(props: DatasetCopyProps): logs.LogGroup {
-    const logGroup = createProviderLogGroup(this, { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
-    logGroup.grantWrite(this.role);
-    return logGroup;
-  }
-
-  private frameworkRole(id: string, props: DatasetCopyProps): iam.Role {
-    return createFrameworkRole(this, id, this.logs, props.vpc !== undefined);
-  }
-
-  /** The findings that come with the Provider framework and with prefix-scoped grants, one by one. */
-  private acknowledgeFrameworkFindings(provider: cr.Provider, handlers: lambda.Function[], props: DatasetCopyProps,
-    reportLocation?: DataLocation): void {
-    // Granting invoke on a function covers its versions and aliases (`<arn>:*`): aws-cdk-lib's grantInvoke.
-    acknowledgeFrameworkInvokes(provider, handlers,
-      'The Provider framework invokes this copy function and its versions (aws-cdk-lib grantInvoke adds <arn>:*).');
+  /** The findings that come with prefix-scoped grants, one by one, on this copy's roles. */
+  private acknowledgeGrantFindings(props: DatasetCopyProps, reportLocation?: DataLocation): void {
     // The copy's own grants are scoped to the source and destination prefixes.
     const prefixes = [props.source, props.destination, ...(reportLocation ? [reportLocation] : [])];
     acknowledgeWildcards(this.role, prefixes.map((l) => l.objectsArn), 'Copies every object under the source prefix into the destination prefix, and nothing else.');
     if (this.batchRole) {
       acknowledgeWildcards(this.batchRole, prefixes.map((l) => l.objectsArn), 'Batch Operations copies every object under the source prefix into the destination prefix and writes its report, nothing else.');
       acknowledgeWildcards(this.role, ['*'], 'S3 Control CreateJob and DescribeJob: CreateJob has no resource-level permissions, and the job ID is not known before.');
-    }
-    if (!props.vpc) {
-      acknowledgeOutsideVpc([...handlers, ...frameworkFunctions(provider)],
-        'Runs outside a VPC unless `vpc` is given: it only calls S3 (and S3 Control) over TLS with IAM authentication.');
     }
   }
 }

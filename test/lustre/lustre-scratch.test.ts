@@ -102,7 +102,8 @@ describe('LustreScratch defaults', () => {
       Properties: {
         LogGroupName: Match.stringLikeRegexp('^/aws/fsx/lustre/Test-Scratch-[0-9A-F]{8}$'),
         RetentionInDays: 365,
-        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScratchLogsKey'), 'Arn'] },
+        // The stack's log key, shared by the library's log groups in the stack.
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkTrainingStorageLogsKey'), 'Arn'] },
       },
       DeletionPolicy: 'Retain',
     });

@@ -1,9 +1,13 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DataLocation, DatasetCopy, DatasetCopyEngine, DatasetCopyProps, OverwritePolicy, TrainingDataLake, TrainingStorageError } from '../../src';
-import { testStack, validatedTemplate } from '../support/harness';
+import { Construct } from 'constructs';
+import {
+  DataLocation, DatasetCopy, DatasetCopyEngine, DatasetCopyProps, ExpressCache, OverwritePolicy, TrainingDataLake, TrainingStorageError,
+} from '../../src';
+import { testApp, testStack, validatedTemplate } from '../support/harness';
 
 interface Setup {
   readonly stack: Stack;
@@ -25,7 +29,7 @@ function copyTemplate(props: (s: Setup) => Partial<DatasetCopyProps> = () => ({}
 }
 
 function handlerPolicy(template: Template): string {
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CopyHandlerRole') }] } });
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CopyRole') }] } });
   expect(Object.keys(policies)).toHaveLength(1);
   return JSON.stringify(Object.values(policies)[0].Properties.PolicyDocument);
 }
@@ -106,10 +110,10 @@ describe('DatasetCopy with the default (Lambda) engine', () => {
     ]));
   });
 
-  test('logs to one KMS-encrypted log group kept for a year, retained', () => {
+  test('logs to the stack\'s KMS-encrypted log group, kept for a year, retained, under the stack\'s log key', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
     template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CopyLogsKey'), 'Arn'] } },
+      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkTrainingStorageLogsKey'), 'Arn'] } },
       DeletionPolicy: 'Retain',
     });
     template.hasResourceProperties('AWS::KMS::Key', {
@@ -128,6 +132,167 @@ describe('DatasetCopy with the default (Lambda) engine', () => {
     const { copy, s } = copyTemplate();
     expect(s.stack.resolve(copy.objectsCopied)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Copy/), 'ObjectsCopied'] });
     expect(s.stack.resolve(copy.objectsSkipped)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Copy/), 'ObjectsSkipped'] });
+  });
+});
+
+describe('DatasetCopy: one provider, log group and log key per stack', () => {
+  /** The logical ID of a construct's CloudFormation resource. */
+  const logicalId = (stack: Stack, construct: Construct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  /** Template of every policy attached to a role, statements flattened. */
+  const statementsOf = (template: Template, roleId: string): any[] => Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+  test('two copies in one stack: one provider set, one log group, one log key; each copy has its own role, scoped to its prefixes', () => {
+    const s = setup();
+    const corpus = new DatasetCopy(s.stack, 'CopyCorpus', { source: s.lake.dataset('corpus'), destination: s.cache.dataset('corpus') });
+    const images = new DatasetCopy(s.stack, 'CopyImages', { source: s.lake.dataset('images'), destination: s.cache.dataset('images') });
+    const template = validatedTemplate(s.stack);
+
+    // The copy functions (2) and the Provider framework's (3), one waiter, one log group; keys: lake, cache, logs.
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.resourceCountIs('AWS::KMS::Key', 3);
+    template.resourceCountIs('Custom::DatasetCopy', 2);
+    // Roles: the shared functions', two framework roles, the waiter's, and one per copy.
+    template.resourceCountIs('AWS::IAM::Role', 6);
+    const provider = s.stack.node.findChild('CdkTrainingStorageCopyProvider');
+    expect(s.stack.node.findChild('CdkTrainingStorageLogs')).toBeDefined();
+    expect(s.stack.node.findChild('CdkTrainingStorageLogsKey')).toBeDefined();
+    expect(provider.node.children.map((c) => c.node.id).sort()).toEqual(
+      ['FrameworkCompleteRole', 'FrameworkOnEventRole', 'HandlerRole', 'IsCompleteHandler', 'OnEventHandler', 'Provider']);
+
+    const sharedRoleId = logicalId(s.stack, provider.node.findChild('HandlerRole'));
+    const copyRoleIds = [corpus, images].map((c) => logicalId(s.stack, c.role as iam.Role));
+    const resources = template.findResources('Custom::DatasetCopy');
+    const serviceTokens = new Set(Object.values(resources).map((r) => JSON.stringify(r.Properties.ServiceToken)));
+    expect(serviceTokens.size).toBe(1);
+    const cases = [[corpus, copyRoleIds[0], 'datasets/corpus/', 'datasets/images/'], [images, copyRoleIds[1], 'datasets/images/', 'datasets/corpus/']] as const;
+    for (const [copy, roleId, prefix, other] of cases) {
+      // The copy's resource names its role; only the shared functions' role may assume it.
+      const resourceId = logicalId(s.stack, copy.node.findChild('Copy'));
+      expect(resources[resourceId].Properties.CopyRoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+      const copyRole = template.toJSON().Resources[roleId];
+      expect(copyRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::GetAtt': [sharedRoleId, 'Arn'] } } },
+      ]);
+      // Its grants are its own prefixes only.
+      const grants = JSON.stringify(statementsOf(template, roleId));
+      expect(grants).toContain(prefix);
+      expect(grants).not.toContain(other);
+      // It runs once its role, the role's policy and the shared role's right to assume it exist.
+      const dependsOn: string[] = resources[resourceId].DependsOn;
+      expect(dependsOn).toEqual(expect.arrayContaining([roleId, logicalId(s.stack, copy.role.node.findChild('DefaultPolicy'))]));
+      expect(dependsOn).toContain(logicalId(s.stack, provider.node.findChild('HandlerRole').node.findChild('DefaultPolicy')));
+    }
+    // The shared functions' role: logs, and assuming exactly these two roles; no S3, no KMS.
+    const shared = statementsOf(template, sharedRoleId);
+    const assumes = shared.filter((st) => [st.Action].flat().includes('sts:AssumeRole'));
+    expect(assumes.flatMap((st) => [st.Resource].flat())).toEqual(expect.arrayContaining(copyRoleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))));
+    expect(assumes.flatMap((st) => [st.Resource].flat())).toHaveLength(2);
+    expect(JSON.stringify(shared)).not.toMatch(/"s3:|"kms:/);
+  });
+
+  test('two copies and an ExpressCache import with auto-delete in one stack: 7 functions, 1 waiter, 1 log group, 1 log key', () => {
+    const s = setup();
+    new DatasetCopy(s.stack, 'CopyCorpus', { source: s.lake.dataset('corpus'), destination: s.cache.dataset('corpus') });
+    new DatasetCopy(s.stack, 'CopyImages', { source: s.lake.dataset('images'), destination: s.cache.dataset('images') });
+    const express = new ExpressCache(s.stack, 'Express', { availabilityZoneId: 'use1-az4', removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    express.importFrom(s.lake.dataset('corpus'));
+    const template = validatedTemplate(s.stack);
+    // 5 for every copy and the import, 2 for the auto-delete (its function and its framework's onEvent).
+    template.resourceCountIs('AWS::Lambda::Function', 7);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.resourceCountIs('AWS::KMS::Key', 3);
+    template.resourceCountIs('Custom::DatasetCopy', 3);
+  });
+
+  test('two stacks: one set each, each found in its own stack\'s construct tree', () => {
+    const app = testApp();
+    const stacks = ['One', 'Two'].map((id) => {
+      const stack = new Stack(app, id);
+      const lake = new TrainingDataLake(stack, 'Lake');
+      new DatasetCopy(stack, 'CopyCorpus', { source: lake.dataset('corpus'), destination: lake.dataset('corpus-copy') });
+      new DatasetCopy(stack, 'CopyImages', { source: lake.dataset('images'), destination: lake.dataset('images-copy') });
+      return stack;
+    });
+    for (const stack of stacks) {
+      const template = validatedTemplate(stack);
+      template.resourceCountIs('AWS::Lambda::Function', 5);
+      template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+      template.resourceCountIs('AWS::Logs::LogGroup', 1);
+      template.resourceCountIs('AWS::KMS::Key', 2);
+    }
+    expect(stacks[0].node.findChild('CdkTrainingStorageCopyProvider')).not.toBe(stacks[1].node.findChild('CdkTrainingStorageCopyProvider'));
+    // A new app starts from nothing: no provider is kept outside the construct tree.
+    const again = new Stack(new App(), 'One');
+    expect(again.node.tryFindChild('CdkTrainingStorageCopyProvider')).toBeUndefined();
+    new DatasetCopy(again, 'Copy', { source: new TrainingDataLake(again, 'Lake').dataset('a'), destination: DataLocation.fromBucket(new s3.Bucket(again, 'B'), 'a/') });
+    expect(again.node.findChild('CdkTrainingStorageCopyProvider').node.scope).toBe(again);
+  });
+
+  /** The provider, log group and copy resource IDs of a plain stack with these copies, in this order. */
+  function ids(copies: Array<[string, (stack: Stack) => Partial<DatasetCopyProps>]>) {
+    const stack = new Stack(new App(), 'Plain');
+    const lake = new TrainingDataLake(stack, 'Lake');
+    const other = new s3.Bucket(stack, 'Other');
+    new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const resources: Record<string, string> = {};
+    for (const [id, props] of copies) {
+      const copy = new DatasetCopy(stack, id, { source: lake.dataset(id), destination: DataLocation.fromBucket(other, `${id}/`), ...props(stack) });
+      resources[id] = copy.node.children.find((c) => c instanceof CustomResource)!.node.id;
+    }
+    const children = (prefix: string) => stack.node.children.map((c) => c.node.id).filter((id) => id.startsWith(prefix)).sort();
+    return { providers: children('CdkTrainingStorageCopyProvider'), logs: children('CdkTrainingStorageLogs'), resources, template: Template.fromStack(stack) };
+  }
+  const vpcOf = (stack: Stack) => ({ vpc: stack.node.children.find((c) => c instanceof ec2.Vpc) as ec2.Vpc });
+
+  test('copies with other function or waiter settings use another provider, named by a hash of the settings, whatever the order', () => {
+    const defaults = (): Partial<DatasetCopyProps> => ({});
+    const explicitDefaults = (): Partial<DatasetCopyProps> => ({
+      totalTimeout: Duration.hours(1), queryInterval: Duration.seconds(30), logRetention: 365,
+    });
+    const shorter = (): Partial<DatasetCopyProps> => ({ totalTimeout: Duration.minutes(20) });
+    const first = ids([['a', defaults], ['b', vpcOf], ['c', explicitDefaults], ['d', shorter], ['e', vpcOf]]);
+    const second = ids([['e', vpcOf], ['d', shorter], ['c', explicitDefaults], ['b', vpcOf], ['a', defaults]]);
+    expect(first.providers).toHaveLength(3);
+    expect(first.providers).toContain('CdkTrainingStorageCopyProvider');
+    expect(first.providers.filter((id) => /^CdkTrainingStorageCopyProvider[0-9A-F]{8}$/.test(id))).toHaveLength(2);
+    expect(second.providers).toEqual(first.providers);
+    expect(second.resources).toEqual(first.resources);
+    // Copy resource IDs name the provider: `Copy` for the default one, `Copy<hash>` for the others.
+    expect(first.resources.a).toBe('Copy');
+    expect(first.resources.c).toBe('Copy');
+    expect(first.resources.b).toBe(first.resources.e);
+    expect(first.resources.b).toMatch(/^Copy[0-9A-F]{8}$/);
+    expect(first.resources.d).toMatch(/^Copy[0-9A-F]{8}$/);
+    expect(first.resources.d).not.toBe(first.resources.b);
+    // 3 providers x 5 functions; one log group and one log key for all of them.
+    first.template.resourceCountIs('AWS::Lambda::Function', 15);
+    first.template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    expect(first.logs).toEqual(['CdkTrainingStorageLogs', 'CdkTrainingStorageLogsKey']);
+  });
+
+  test('other log settings: another log group (and provider); the stack\'s log key unless a key is given', () => {
+    const { providers, logs, template } = ids([['a', () => ({})], ['b', () => ({ logRetention: 731 })]]);
+    expect(providers).toHaveLength(2);
+    expect(logs).toHaveLength(3);
+    expect(logs.filter((id) => id === 'CdkTrainingStorageLogs' || id === 'CdkTrainingStorageLogsKey')).toHaveLength(2);
+    expect(logs.filter((id) => /^CdkTrainingStorageLogs[0-9A-F]{8}$/.test(id))).toHaveLength(1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    const keys = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => JSON.stringify(g.Properties.KmsKeyId));
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  test('vpcSubnets or securityGroups without vpc are rejected', () => {
+    const s = setup();
+    const base = { source: s.lake.dataset('corpus'), destination: s.cache.dataset('corpus') };
+    expect(() => new DatasetCopy(s.stack, 'Subnets', { ...base, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }))
+      .toThrow('[Test/Subnets] vpcSubnets: received a subnet selection; allowed: nothing without `vpc`: they place the copy functions in a VPC');
+    expect(() => new DatasetCopy(s.stack, 'Groups', { ...base, securityGroups: [] }))
+      .toThrow('[Test/Groups] securityGroups: received security groups; allowed: nothing without `vpc`');
   });
 });
 
