@@ -1,83 +1,169 @@
 /**
- * Copy benchmark: the copy engine against the AWS CLI and against the server's own ceiling, side by
- * side in one run, on one local S3-compatible server (fauxqs on 127.0.0.1) behind a proxy that adds
- * per-request latency (0 ms, and 30 ms: S3 Standard's first-byte latency).
+ * Copy benchmark: this library's command line against rclone, the AWS CLI and the server's own
+ * ceiling, side by side in one run, on one local S3-compatible server (fauxqs on 127.0.0.1) behind
+ * a proxy that adds per-request latency (0 ms, and 30 ms: S3 Standard's first-byte latency).
+ * docs/benchmark.md describes the method and how to read the results.
  *
- *   npx ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts [--small-count 10000] [--repeats 3] [--small-repeats 5] [--quick] [--no-sweep]
- *     [--sweep 16,32,64,128,256,512] [--latencies 0,30] [--only small|large] [--no-aws-cli] [--no-engine-cli] [--no-pin]
- *     [--out benchmarks/results/latest.json]
+ *   npx projen benchmark [options]        (the same as npx ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts)
  *
- * Workloads: 10,000 objects of 64 KiB (`--small-count`), and 4 objects of 64 MiB (seeded by multipart upload).
- * Contenders, each measured `--repeats` times (the in-process runs on small objects, about a second
- * each and the noisiest, `--small-repeats` times), median reported, in rounds so that drift hits all:
+ *   --counts 1000,3000,10000   the small workloads: that many objects each (default 1000,3000,10000)
+ *   --small-size 2KiB          size of each small object (default 2KiB)
+ *   --large-size 2GiB          the large object (default 2GiB; fauxqs holds objects in memory: about
+ *                              3x this size while a copy runs)
+ *   --large-part-size 64MiB    part size of the multipart copies of the large object (default 64MiB):
+ *                              engine cli --multipart-threshold and --part-size, rclone --s3-copy-cutoff
+ *   --latencies 0,30           added latency per request, in ms (default 0,30)
+ *   --repeats 3                runs of each fresh process, and of everything on the large object (default 3)
+ *   --in-process-repeats 5     runs of the in-process contenders on the small workloads (default 5)
+ *   --sweep 16,...,512         concurrencies of the engine's in-process sweep on the largest small workload
+ *   --no-sweep                 no sweep
+ *   --only small|large         one kind of workload
+ *   --no-rclone --no-aws-cli --no-engine-cli --no-ceiling-process --no-in-process
+ *                              leave contenders out (rclone and the AWS CLI are left out, with a notice,
+ *                              when they are not installed; the in-process ceilings always run)
+ *   --no-pin                   do not pin the server and the contenders to separate cores
+ *   --quick                    a smoke run: defaults of 1,000 objects, a 256 MiB large object, one run
+ *                              each, no sweep, results in the temporary folder and docs/ left alone
+ *   --out FILE                 the JSON results (default benchmarks/results/latest.json; --quick: tmp)
+ *   --docs FILE|none           the page whose results block is rewritten (default docs/benchmark.md;
+ *                              --quick: none)
  *
- * - ceiling: what the server (and the proxy in front of it) can take, the best of: HTTP PUTs with
- *   `x-amz-copy-source`, 256 in flight, no SDK at all, bare or with a signed request's headers and a
- *   fixed signature (fauxqs does not check signatures), which leave the client core mostly idle; and
- *   raw SDK requests, nothing else, 2,000 at once on an agent without a socket limit, and also 256
- *   and 64 in flight (all at once is not the fastest: see `unlimitedClient`). Every in-process
- *   contender keeps its client, and so its keep-alive connections, from run to run. The best SDK variant is reported too ("SDK ceiling"): it
- *   is bound by the SDK's CPU cost per request, not by the server. For the large objects: the best
- *   of CopyObject and UploadPartCopy (8, 16, 32 MiB parts), every request of a step in flight at once;
- * - engine: `copyDataset` with its defaults into an empty destination prefix (for the large objects
- *   also with an 8 MiB multipart threshold and 8, 16 and 32 MiB parts);
- * - aws cli: `/usr/bin/aws s3 cp --recursive` with default settings and an empty HOME;
- * - engine cli: this library's command line, bundled from src/cli/cli.ts with esbuild (as
- *   `npx projen bundle` does, into a temporary folder), a process like the AWS CLI (its start-up
- *   time included);
- * - a sweep of the engine's `concurrency` on the small workload.
+ * The full run takes about 25 minutes on a 2-core machine (it prints its own estimate first, and
+ * how long it took at the end); run it on a quiet machine: other work shows in the `other` column.
  *
- * Every copy is checked (the destination lists the source's keys and sizes) and then deleted.
- * Everything runs on 127.0.0.1; the server, the proxy and any child process are stopped at the end,
- * on errors and on SIGINT/SIGTERM. Results: a table on stdout and JSON in benchmarks/results/.
+ * Contenders, measured in rounds (every contender once per round) so that drift hits all:
+ * - fresh processes, from a cold start, as a user starts them (the headline): the engine's command
+ *   line (src/cli/cli.ts bundled as `npx projen bundle` does, started with `node`), rclone (tuned as
+ *   a power user runs it: `--transfers 256 --checkers 256`), the AWS CLI (`aws s3 cp --recursive`,
+ *   defaults), and the ceiling as a fresh process (bare HTTP requests from a new Node.js process);
+ * - in this process, clients kept warm from run to run (labelled so): the server's ceiling (bare
+ *   HTTP requests and raw SDK requests; UploadPartCopy with every part in flight for the large
+ *   object), the engine's `copyDataset`, and a sweep of its concurrency.
+ *
+ * Every copy is checked (the destination lists the source's keys and sizes, and no object's bytes
+ * went through the contender) and then deleted. Everything runs on 127.0.0.1; the server, the proxy
+ * and any child process are stopped at the end, on errors and on SIGINT/SIGTERM. Results: tables on
+ * stdout, JSON in benchmarks/results/, and the results block of docs/benchmark.md.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { Bench, Contender, summarize } from './lib/bench';
-import { MB, MIB, REPO, SOURCE_BUCKET, DESTINATION_BUCKET, log } from './lib/common';
-import { AWS_CLI, awsCliCopy, awsCliEnvironment, engineCliEnvironment } from './lib/contenders/aws-cli';
-import { ceilingCopyObject, ceilingUploadPartCopy, rawHttpCopyObject, unlimitedClient } from './lib/contenders/ceiling';
+import { DESTINATION_BUCKET, KIB, MB, REPO, SOURCE_BUCKET, log, median } from './lib/common';
+import { awsCliCopy, awsCliEnvironment, findAwsCli } from './lib/contenders/aws-cli';
+import {
+  bundleCeilingProcess, ceilingCopyObject, ceilingProcessCopy, ceilingUploadPartCopy, rawHttpCopyObject, unlimitedClient,
+} from './lib/contenders/ceiling';
 import { engineCopy } from './lib/contenders/engine';
-import { bundleEngineCli, engineCliCopy, startupSeconds } from './lib/contenders/engine-cli';
-import { parseOptions } from './lib/options';
-import { cleanUp, onCleanUp } from './lib/processes';
-import { num, sweepTable, table, targets } from './lib/report';
+import { bundleEngineCli, engineCliCopy, engineCliEnvironment } from './lib/contenders/engine-cli';
+import { findRclone, rcloneCopy, rcloneEnvironment, rcloneListArgs, rcloneSize } from './lib/contenders/rclone';
+import { Options, parseOptions } from './lib/options';
+import { cleanUp, commandOutput, onCleanUp, startupSeconds } from './lib/processes';
+import {
+  Startup, inProcessTable, processTable, ratioTable, ratios, replaceResultsBlock, resultsMarkdown, startupLines, sweepTable,
+  targetLines, targets,
+} from './lib/report';
 import { ProxyProcess, pinProcesses } from './lib/servers';
-import { LARGE, Workload, seed, smallWorkload } from './lib/workloads';
+import { Workload, largeWorkload, seed, sizeLabel, smallWorkload } from './lib/workloads';
 import { ENGINE_DEFAULTS } from '../src/transfer/engine';
 import { localS3Client, node22Binary, startLocalS3, useLocalS3Credentials } from '../test/support/s3-local';
 
-/** "Every request at once" for the small workload: 2,000 sockets (beyond that, only more connections to open). */
+/** "Every request at once" for the small workloads: at most 2,000 sockets (beyond that, only more connections to open). */
 const ALL_AT_ONCE = 2000;
-/** The engine's multipart settings for the large workload: an 8 MiB threshold (the AWS CLI's) and these part sizes. */
-const LARGE_THRESHOLD_BYTES = 8 * MIB;
-const LARGE_PART_SIZES = [8 * MIB, 16 * MIB, 32 * MIB];
+/** Requests in flight of the ceilings' bare HTTP requests, and of the ceiling process. */
+const CEILING_IN_FLIGHT = 256;
 
-function commandOutput(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): string {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', env, timeout: 30_000 }).trim();
-  } catch (error) {
-    return `unavailable (${(error as Error).message.split('\n')[0]})`;
+/** The command lines found, or why they are left out. */
+interface Tools {
+  readonly awsCli?: string;
+  readonly awsCliVersion: string;
+  readonly rclone?: string;
+  readonly rcloneVersion: string;
+}
+
+function findTools(options: Options): Tools {
+  const awsCli = options.awsCli ? findAwsCli() : undefined;
+  const rclone = options.rclone ? findRclone() : undefined;
+  if (options.awsCli && !awsCli) {
+    log('NOTE: the AWS CLI is not installed (Debian package awscli, /usr/bin/aws): it is left out of this run');
   }
+  if (options.rclone && !rclone) {
+    log('NOTE: rclone is not installed (Debian package rclone, /usr/bin/rclone): it is left out of this run');
+  }
+  return {
+    awsCli,
+    awsCliVersion: awsCli ? commandOutput(awsCli, ['--version'], awsCliEnvironment(os.tmpdir(), awsCli)) : options.awsCli ? 'not installed' : 'not run',
+    rclone,
+    rcloneVersion: rclone ? commandOutput(rclone, ['version']) : options.rclone ? 'not installed' : 'not run',
+  };
+}
+
+/**
+ * A rough estimate of the run's length, from the rates of earlier runs on a 2-core machine
+ * (objects/s at 0 and 30 ms; MB/s for the large object) and the time to check and delete a copy.
+ */
+function estimateSeconds(options: Options, small: readonly Workload[], large: readonly Workload[], tools: Tools): number {
+  const smallRates: Record<string, [number, number]> = {
+    'ceiling': [3500, 3300],
+    'engine': [3800, 3600],
+    'sweep': [3500, 2000],
+    'ceiling-process': [3000, 2500],
+    'engine-cli': [2000, 1800],
+    'rclone': [2000, 1500],
+    'aws-cli': [670, 260],
+  };
+  const largeRates: Record<string, number> = { 'ceiling': 400, 'engine': 400, 'engine-cli': 250, 'rclone': 200, 'aws-cli': 150 };
+  const processes = ['ceiling-process', 'engine-cli', 'rclone', 'aws-cli'].filter((kind) => ({
+    'ceiling-process': options.ceilingProcess, 'engine-cli': options.engineCli, 'rclone': tools.rclone !== undefined, 'aws-cli': tools.awsCli !== undefined,
+  } as Record<string, boolean>)[kind]);
+  let seconds = 30 + small.reduce((s, w) => s + w.count / 1500, 0) + large.reduce((s, w) => s + w.sizeBytes / MB / 150, 0);
+  for (const latencyMs of options.latencies) {
+    const at = latencyMs > 0 ? 1 : 0;
+    for (const w of small) {
+      const run = (kind: string, repeats: number) => repeats * (w.count / smallRates[kind][at] + w.count / 4000 + 0.3);
+      seconds += run('ceiling', options.inProcessRepeats) * 4 + run('ceiling', options.repeats);
+      seconds += options.inProcess ? run('engine', options.inProcessRepeats) : 0;
+      seconds += processes.reduce((s, kind) => s + run(kind, options.repeats), 0);
+      if (w === small[small.length - 1] && options.inProcess) {
+        seconds += options.sweep.length * run('sweep', options.inProcessRepeats);
+      }
+    }
+    for (const w of large) {
+      const run = (kind: string) => options.repeats * (w.sizeBytes / MB / largeRates[kind] + 1);
+      seconds += 2 * run('ceiling') + (options.inProcess ? 2 * run('engine') : 0)
+        + processes.filter((kind) => kind !== 'ceiling-process').reduce((s, kind) => s + run(kind), 0);
+    }
+  }
+  return seconds;
 }
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  const SMALL = smallWorkload(options.smallCount);
   const began = performance.now();
-  const awsVersion = options.awsCli ? commandOutput(AWS_CLI, ['--version'], awsCliEnvironment(os.tmpdir())) : 'not run';
+  const small = options.workloads.includes('small') ? options.counts.map((count) => smallWorkload(count, options.smallSizeBytes)) : [];
+  const large = options.workloads.includes('large') ? [largeWorkload(options.largeSizeBytes)] : [];
+  const workloads = [...small, ...large];
+  if (options.docs) {
+    // Fail now rather than after the run: the page must have its results block.
+    replaceResultsBlock(fs.readFileSync(options.docs, 'utf8'), []);
+  }
+  const tools = findTools(options);
+  log(`expected duration: about ${Math.ceil(estimateSeconds(options, small, large, tools) / 60)} minutes`
+    + ' (a rough estimate from earlier runs on a quiet 2-core machine)');
+  if (options.quick) {
+    log('--quick: a smoke run; its figures are not for the README');
+  }
 
   onCleanUp(useLocalS3Credentials());
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'copy-benchmark-'));
   onCleanUp(() => fs.rmSync(scratch, { recursive: true, force: true }));
-  /** HOME of both command lines: no AWS config or credentials files. */
+  /** HOME of every command line: an empty folder (no AWS or rclone config files). */
   const home = path.join(scratch, 'home');
   fs.mkdirSync(home);
   const engineCliBundle = options.engineCli ? bundleEngineCli(scratch) : undefined;
+  const ceilingBundle = options.ceilingProcess ? bundleCeilingProcess(scratch) : undefined;
 
   log('starting fauxqs and the latency proxy on 127.0.0.1');
   const s3 = await startLocalS3();
@@ -86,220 +172,286 @@ async function main(): Promise<number> {
   onCleanUp(() => proxy.stop());
   const pins = options.pin ? pinProcesses([s3.pid, proxy.pid]) : undefined;
   if (pins) {
-    log(`cores: fauxqs and the proxy on ${pins.server}; the engine, the SDK ceilings and the command lines on ${pins.client}`);
+    log(`cores: fauxqs and the proxy on ${pins.server}; this process and the command lines it starts on ${pins.client}`);
   }
   const direct = localS3Client(s3.endpoint);
   onCleanUp(() => direct.destroy());
   const unlimited = unlimitedClient(proxy.endpoint);
   onCleanUp(() => unlimited.destroy());
-  const rawAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const rawAgent = new http.Agent({ keepAlive: true, maxSockets: CEILING_IN_FLIGHT });
   onCleanUp(() => rawAgent.destroy());
 
   await s3.createBucket(SOURCE_BUCKET);
   await s3.createBucket(DESTINATION_BUCKET);
-  log(`seeding ${SMALL.label} and ${LARGE.label}`);
-  const sources = await seed(direct, SMALL, LARGE);
+  const sources = await seed(direct, workloads);
   const keysOf = (workload: Workload) => [...sources.get(workload.name)!.keys()];
   const bench = new Bench(s3, proxy, direct, sources);
   const endpoint = proxy.endpoint;
 
-  // Start-up cost of each command line: a process that lists an empty prefix (one request or two).
-  const startup = {
-    awsCliSeconds: options.awsCli
-      ? await startupSeconds(AWS_CLI, ['s3', 'ls', `s3://${SOURCE_BUCKET}/none/`, '--endpoint-url', s3.endpoint], awsCliEnvironment(home), 3)
-        .catch(() => NaN)
-      : NaN,
-    engineCliSeconds: engineCliBundle
-      ? await startupSeconds(process.execPath, [
-        engineCliBundle, 'copy', `s3://${SOURCE_BUCKET}/none/`, `s3://${DESTINATION_BUCKET}/none/`, '--endpoint-url', s3.endpoint, '--json', '--no-progress',
-      ], engineCliEnvironment(home), 3)
-      : NaN,
+  log('measuring start-up costs');
+  const startup = await measureStartup(tools, engineCliBundle, ceilingBundle, home, endpoint);
+
+  if (small.length > 0) {
+    log('warming up the in-process clients (not recorded)');
+    const biggest = small[small.length - 1];
+    await bench.warmUp(biggest, engineCopy(endpoint, biggest));
+    await bench.warmUp(biggest, ceilingCopyObject(unlimited, biggest, keysOf(biggest), CEILING_IN_FLIGHT));
+    await bench.warmUp(biggest, rawHttpCopyObject(endpoint, rawAgent, biggest, keysOf(biggest), CEILING_IN_FLIGHT, false));
+  }
+
+  const processContenders = (workload: Workload): Contender[] => {
+    const part = options.largePartBytes;
+    const isLarge = workload.kind === 'large';
+    return [
+      ...(ceilingBundle && !isLarge ? [{
+        kind: 'ceiling-process' as const,
+        contender: `ceiling process: node, bare HTTP CopyObject, ${CEILING_IN_FLIGHT} in flight`,
+        settings: { inFlight: CEILING_IN_FLIGHT },
+        task: ceilingProcessCopy(ceilingBundle, endpoint, workload, CEILING_IN_FLIGHT),
+      }] : []),
+      ...(engineCliBundle ? [{
+        kind: 'engine-cli' as const,
+        contender: isLarge ? `engine cli: copy --multipart-threshold ${sizeLabel(part)} --part-size ${sizeLabel(part)}` : 'engine cli: copy, defaults',
+        settings: isLarge ? { multipartThresholdBytes: part, partSizeBytes: part } : { defaults: true },
+        task: engineCliCopy(engineCliBundle, endpoint, workload, home, isLarge ? ['--multipart-threshold', `${part}`, '--part-size', `${part}`] : []),
+      }] : []),
+      ...(tools.rclone ? [{
+        kind: 'rclone' as const,
+        contender: `rclone: copy --transfers 256 --checkers 256${isLarge ? ` --s3-copy-cutoff ${rcloneSize(part)}` : ''}`,
+        settings: { version: tools.rcloneVersion, ...(isLarge ? { copyCutoffBytes: part } : {}) },
+        task: rcloneCopy(tools.rclone, endpoint, workload, home, isLarge ? ['--s3-copy-cutoff', rcloneSize(part)] : []),
+      }] : []),
+      ...(tools.awsCli ? [{
+        kind: 'aws-cli' as const,
+        contender: `aws cli: s3 cp --recursive, defaults${isLarge ? ' (8 MiB parts)' : ''}`,
+        settings: { version: tools.awsCliVersion },
+        task: awsCliCopy(tools.awsCli, endpoint, workload, home),
+      }] : []),
+    ];
   };
 
-  log('warming up (not recorded)');
-  await bench.warmUp(SMALL, engineCopy(endpoint, SMALL));
-  await bench.warmUp(SMALL, ceilingCopyObject(unlimited, SMALL, keysOf(SMALL), 256));
-  await bench.warmUp(SMALL, rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, false));
-
-  const large = (partBytes: number) => ({ multipartThresholdBytes: LARGE_THRESHOLD_BYTES, partSizeBytes: partBytes });
-  const mib = (bytes: number) => `${bytes / MIB} MiB`;
   for (const latencyMs of options.latencies) {
     await proxy.setLatencyMs(latencyMs);
-    // Every request at once is measured on its own, after the others: the proxy keeps at most 256
-    // idle connections to fauxqs (Node's default maxFreeSockets), so each such run opens and closes
-    // some 1,750 connections, which slowed the runs after it in the same round.
-    const allAtOnce: Contender = {
-      kind: 'ceiling',
-      contender: `ceiling: SDK CopyObject, ${ALL_AT_ONCE.toLocaleString('en-US')} in flight`,
-      settings: { inFlight: ALL_AT_ONCE, maxSockets: 'Infinity' },
-      task: ceilingCopyObject(unlimited, SMALL, keysOf(SMALL), ALL_AT_ONCE),
-    };
-    const small: Contender[] = [
-      ...[256, 64].map((limit) => ({
-        repeats: options.smallRepeats,
-        kind: 'ceiling' as const,
-        contender: `ceiling: SDK CopyObject, ${limit} in flight`,
-        settings: { inFlight: limit, maxSockets: 'Infinity' },
-        task: ceilingCopyObject(unlimited, SMALL, keysOf(SMALL), limit),
-      })),
-      {
-        repeats: options.smallRepeats,
+    for (const workload of small) {
+      const keys = keysOf(workload);
+      const inProcess = (c: Omit<Contender, 'repeats'>): Contender => ({ ...c, repeats: options.inProcessRepeats });
+      const contenders: Contender[] = [
+        ...[256, 64].map((limit) => inProcess({
+          kind: 'ceiling',
+          contender: `ceiling: SDK CopyObject, ${limit} in flight`,
+          settings: { inFlight: limit, maxSockets: 'Infinity' },
+          task: ceilingCopyObject(unlimited, workload, keys, limit),
+        })),
+        inProcess({
+          kind: 'ceiling',
+          contender: `ceiling: unsigned HTTP CopyObject (no SDK), ${CEILING_IN_FLIGHT} in flight`,
+          settings: { inFlight: CEILING_IN_FLIGHT, maxSockets: CEILING_IN_FLIGHT, headers: 'bare' },
+          task: rawHttpCopyObject(endpoint, rawAgent, workload, keys, CEILING_IN_FLIGHT, false),
+        }),
+        inProcess({
+          kind: 'ceiling',
+          contender: `ceiling: HTTP CopyObject, signed headers (no SDK), ${CEILING_IN_FLIGHT} in flight`,
+          settings: { inFlight: CEILING_IN_FLIGHT, maxSockets: CEILING_IN_FLIGHT, headers: 'signed shape, fixed signature' },
+          task: rawHttpCopyObject(endpoint, rawAgent, workload, keys, CEILING_IN_FLIGHT, true),
+        }),
+        ...(options.inProcess ? [inProcess({
+          kind: 'engine',
+          contender: `engine: copyDataset defaults (concurrency ${ENGINE_DEFAULTS.concurrency})`,
+          settings: { defaults: true, ...ENGINE_DEFAULTS },
+          task: engineCopy(endpoint, workload),
+        })] : []),
+        ...processContenders(workload),
+      ];
+      await bench.measure(workload, latencyMs, contenders, options.repeats);
+      // Every request at once is measured on its own, after the others: the proxy keeps at most 256
+      // idle connections to fauxqs (Node's default maxFreeSockets), so each such run opens and
+      // closes up to some 1,750 connections, which slowed the runs after it in the same round.
+      const allAtOnce = Math.min(ALL_AT_ONCE, workload.count);
+      await bench.measure(workload, latencyMs, [{
         kind: 'ceiling',
-        contender: 'ceiling: unsigned HTTP CopyObject (no SDK), 256 in flight',
-        settings: { inFlight: 256, maxSockets: 256, headers: 'bare' },
-        task: rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, false),
-      },
-      {
-        repeats: options.smallRepeats,
-        kind: 'ceiling',
-        contender: 'ceiling: HTTP CopyObject, signed headers (no SDK), 256 in flight',
-        settings: { inFlight: 256, maxSockets: 256, headers: 'signed shape, fixed signature' },
-        task: rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, true),
-      },
-      {
-        repeats: options.smallRepeats,
-        kind: 'engine',
-        contender: `engine: copyDataset defaults (concurrency ${ENGINE_DEFAULTS.concurrency})`,
-        settings: { defaults: true, ...ENGINE_DEFAULTS },
-        task: engineCopy(endpoint, SMALL),
-      },
-      ...(options.awsCli ? [{
-        kind: 'aws-cli' as const,
-        contender: 'aws cli: s3 cp --recursive, defaults',
-        settings: { version: awsVersion },
-        task: awsCliCopy(endpoint, SMALL, home),
-      }] : []),
-      ...(engineCliBundle ? [{
-        kind: 'engine-cli' as const,
-        contender: 'engine cli: copy (node process), defaults',
-        settings: {},
-        task: engineCliCopy(engineCliBundle, endpoint, SMALL, home),
-      }] : []),
-      // The engine with its defaults stands for the default concurrency in the sweep.
-      ...options.sweep.filter((c) => c !== ENGINE_DEFAULTS.concurrency).map((concurrency) => ({
-        repeats: options.smallRepeats,
-        kind: 'sweep' as const,
-        contender: `engine sweep: concurrency ${concurrency} (maxSockets ${concurrency})`,
-        settings: { concurrency, maxSockets: concurrency },
-        task: engineCopy(endpoint, SMALL, { concurrency }, concurrency),
-      })),
-    ];
-    if (options.workloads.includes('small')) {
-      await bench.measure(SMALL, latencyMs, small, options.repeats);
-      await bench.measure(SMALL, latencyMs, [allAtOnce], options.repeats);
+        contender: `ceiling: SDK CopyObject, ${allAtOnce.toLocaleString('en-US')} in flight (all at once)`,
+        settings: { inFlight: allAtOnce, maxSockets: 'Infinity' },
+        task: ceilingCopyObject(unlimited, workload, keys, allAtOnce),
+      }], options.repeats);
+      if (workload === small[small.length - 1] && options.inProcess && options.sweep.length > 0) {
+        // The engine with its defaults stands for the default concurrency in the sweep.
+        await bench.measure(workload, latencyMs, options.sweep.filter((c) => c !== ENGINE_DEFAULTS.concurrency).map((concurrency) => ({
+          kind: 'sweep' as const,
+          contender: `engine sweep: concurrency ${concurrency} (maxSockets ${concurrency})`,
+          settings: { concurrency, maxSockets: concurrency },
+          task: engineCopy(endpoint, workload, { concurrency }, concurrency),
+        })), options.inProcessRepeats);
+      }
     }
 
-    const largeContenders: Contender[] = [
-      {
-        kind: 'ceiling',
-        contender: `ceiling: SDK CopyObject, all ${LARGE.count} in flight`,
-        settings: { operation: 'CopyObject' },
-        task: ceilingCopyObject(unlimited, LARGE, keysOf(LARGE)),
-      },
-      ...LARGE_PART_SIZES.map((partBytes) => ({
-        kind: 'ceiling' as const,
-        contender: `ceiling: SDK UploadPartCopy, ${mib(partBytes)} parts, all in flight`,
-        settings: { operation: 'UploadPartCopy', partSizeBytes: partBytes },
-        task: ceilingUploadPartCopy(unlimited, LARGE, keysOf(LARGE), partBytes),
-      })),
-      {
-        kind: 'engine',
-        contender: 'engine: defaults (CopyObject: under the 5 GiB threshold)',
-        settings: { defaults: true, ...ENGINE_DEFAULTS },
-        task: engineCopy(endpoint, LARGE),
-      },
-      ...LARGE_PART_SIZES.map((partBytes) => ({
-        kind: 'engine' as const,
-        contender: `engine: multipart, threshold 8 MiB, ${mib(partBytes)} parts`,
-        settings: large(partBytes),
-        task: engineCopy(endpoint, LARGE, large(partBytes)),
-      })),
-      ...(options.awsCli ? [{
-        kind: 'aws-cli' as const,
-        contender: 'aws cli: s3 cp --recursive, defaults (8 MiB parts)',
-        settings: { version: awsVersion },
-        task: awsCliCopy(endpoint, LARGE, home),
-      }] : []),
-      ...(engineCliBundle ? [{
-        kind: 'engine-cli' as const,
-        contender: 'engine cli: copy --multipart-threshold 8MiB --part-size 8MiB',
-        settings: large(8 * MIB),
-        task: engineCliCopy(engineCliBundle, endpoint, LARGE, home, ['--multipart-threshold', '8MiB', '--part-size', '8MiB']),
-      }] : []),
-    ];
-    if (options.workloads.includes('large')) {
-      await bench.measure(LARGE, latencyMs, largeContenders, options.repeats);
+    for (const workload of large) {
+      const part = options.largePartBytes;
+      const multipart = { multipartThresholdBytes: part, partSizeBytes: part };
+      await bench.measure(workload, latencyMs, [
+        {
+          kind: 'ceiling',
+          contender: 'ceiling: SDK CopyObject',
+          settings: { operation: 'CopyObject' },
+          task: ceilingCopyObject(unlimited, workload, keysOf(workload)),
+        },
+        {
+          kind: 'ceiling',
+          contender: `ceiling: SDK UploadPartCopy, ${sizeLabel(part)} parts, all in flight`,
+          settings: { operation: 'UploadPartCopy', partSizeBytes: part },
+          task: ceilingUploadPartCopy(unlimited, workload, keysOf(workload), part),
+        },
+        ...(options.inProcess ? [
+          {
+            kind: 'engine' as const,
+            contender: 'engine: copyDataset defaults (CopyObject: under the 5 GiB threshold)',
+            settings: { defaults: true, ...ENGINE_DEFAULTS },
+            task: engineCopy(endpoint, workload),
+          },
+          {
+            kind: 'engine' as const,
+            contender: `engine: copyDataset, multipart threshold and parts ${sizeLabel(part)}`,
+            settings: { multipart: true, ...multipart },
+            task: engineCopy(endpoint, workload, multipart),
+          },
+        ] : []),
+        ...processContenders(workload),
+      ], options.repeats);
     }
   }
 
+  const biggest = small[small.length - 1];
+  const ratioRows = ratios(bench.measurements, workloads, options.latencies);
+  const checks = targets(bench.measurements, workloads, options.latencies);
   const report: string[] = [];
-  for (const workload of [SMALL, LARGE].filter((w) => options.workloads.includes(w.name))) {
+  for (const workload of workloads) {
     for (const latencyMs of options.latencies) {
-      report.push(...table(bench.measurements, workload, latencyMs), '');
+      report.push(...processTable(bench.measurements, workload, latencyMs), '');
     }
   }
-  report.push(...sweepTable(bench.measurements, SMALL, options.sweep, options.latencies), '');
-  const checks = targets(bench.measurements, SMALL, LARGE, options.latencies);
-  report.push('== targets ==');
-  for (const check of checks) {
-    const verdict = check.met === undefined ? 'n/a ' : check.met ? 'MET ' : 'MISS';
-    report.push(`${verdict}  ${check.target}: ${check.measured}`);
+  for (const workload of workloads) {
+    for (const latencyMs of options.latencies) {
+      report.push(...inProcessTable(bench.measurements, workload, latencyMs), '');
+    }
   }
+  if (biggest) {
+    report.push(...sweepTable(bench.measurements, biggest, options.inProcess ? options.sweep : [], options.latencies), '');
+  }
+  report.push(...ratioTable(ratioRows), '', '== targets ==', ...targetLines(checks), '', ...startupLines(startup), '');
   const elapsedSeconds = (performance.now() - began) / 1000;
   const copiesChecked = bench.measurements.reduce((n, m) => n + m.runs.length, 0);
+  const otherLoad = median(bench.measurements.flatMap((m) => m.runs.map((r) => r.cpuSeconds.other / r.seconds)));
   report.push(
-    '',
-    `process start-up (a command line listing an empty prefix, median of 3): aws cli ${num(startup.awsCliSeconds, 2)} s, `
-      + `engine cli ${num(startup.engineCliSeconds, 2)} s`,
-    'spread: (slowest - fastest run) ÷ median. cpu%: CPU time during the run ÷ wall time, of fauxqs / the proxy process / '
-      + `this process (engine, SDK ceilings) / command lines; other: every other process on this ${os.cpus().length}-core machine`,
-    `copies checked (keys and sizes): ${copiesChecked}, wrong: ${bench.failures}; benchmark took ${elapsedSeconds.toFixed(0)} s`,
-    `aws cli: ${awsVersion}; node ${process.version}`,
+    '1st req: seconds from the start of the copy (a process: its spawn) to the first request the proxy saw. conns: connections opened '
+      + 'to the proxy. spread: (slowest - fastest run) ÷ median. cpu%: CPU time during the run ÷ wall time, of fauxqs / the proxy process / '
+      + `the command line or this process; other: every other process on this ${os.cpus().length}-core machine (median over all runs: `
+      + `${Math.round(otherLoad * 100)}%: above a few percent the machine was busy and the figures are not valid).`,
+    `copies checked (keys, sizes, server-side): ${copiesChecked}, wrong: ${bench.failures}; the benchmark took ${(elapsedSeconds / 60).toFixed(1)} minutes`,
+    `rclone: ${tools.rcloneVersion}; aws cli: ${tools.awsCliVersion}; node ${process.version}`,
   );
   process.stdout.write(`\n${report.join('\n')}\n`);
 
   const cpus = os.cpus();
+  const command = `npx projen benchmark${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const machine = {
+    cores: cpus.length,
+    cpuModel: cpus[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    serverNode: commandOutput(node22Binary(), ['--version']),
+    rclone: tools.rcloneVersion,
+    awscli: tools.awsCliVersion,
+    fauxqs: (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', 'fauxqs', 'package.json'), 'utf8')) as { version: string }).version,
+  };
   const json = {
     date: new Date().toISOString(),
-    command: 'npx ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts',
+    command,
     arguments: process.argv.slice(2),
-    machine: {
-      cores: cpus.length,
-      cpuModel: cpus[0]?.model,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      serverNode: commandOutput(node22Binary(), ['--version']),
-      awscli: awsVersion,
-      fauxqs: (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', 'fauxqs', 'package.json'), 'utf8')) as { version: string }).version,
-    },
+    quick: options.quick,
+    machine,
     setup: {
       server: 'fauxqs on 127.0.0.1 (one Node.js 22 process, objects in memory)',
       proxy: 'startFaultProxy (test/support/s3-local) in its own process: the latency is added to each request before it is forwarded',
-      workloads: [SMALL, LARGE],
+      workloads,
       latenciesMs: options.latencies,
       repeats: options.repeats,
-      smallRepeats: options.smallRepeats,
+      inProcessRepeats: options.inProcessRepeats,
+      largePartBytes: options.largePartBytes,
       cores: pins ?? 'not pinned',
       engineDefaults: ENGINE_DEFAULTS,
-      largeEngineSettings: { multipartThresholdBytes: LARGE_THRESHOLD_BYTES, partSizes: LARGE_PART_SIZES },
+      engineCliBundleBytes: engineCliBundle ? fs.statSync(engineCliBundle).size : undefined,
       megabyte: MB,
-      startup,
     },
-    results: bench.measurements.map((m) => ({
-      ...m,
-      summary: summarize(m, m.workload === 'small' ? SMALL : LARGE),
-    })),
+    startup,
+    ratios: ratioRows,
+    results: bench.measurements.map((m) => ({ ...m, summary: summarize(m, workloads.find((w) => w.name === m.workload)!) })),
     targets: checks,
     copiesChecked,
     wrongCopies: bench.failures,
+    otherLoad,
     elapsedSeconds,
     report,
   };
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   fs.writeFileSync(options.out, `${JSON.stringify(json, null, 2)}\n`);
-  process.stdout.write(`results: ${path.relative(process.cwd(), options.out)}\n`);
+  process.stdout.write(`results: ${options.out}\n`);
+  if (options.docs) {
+    const block = resultsMarkdown({
+      date: json.date.slice(0, 10),
+      command,
+      elapsedSeconds,
+      machine: `${machine.cores} cores (${machine.cpuModel ?? 'unknown CPU'}), ${pins ? `fauxqs and the proxy pinned to core ${pins.server}, the contenders to ${pins.client}` : 'not pinned'}`,
+      versions: `rclone: ${tools.rcloneVersion.replace(/^rclone /, '')}; AWS CLI: ${tools.awsCli ? tools.awsCliVersion.split(' ')[0] : tools.awsCliVersion}; node ${process.version}; fauxqs ${machine.fauxqs}`,
+      wrongCopies: bench.failures,
+      busy: `${Math.round(otherLoad * 100)}%`,
+    }, ratioRows, bench.measurements, workloads, options.latencies, checks, startup);
+    fs.writeFileSync(options.docs, replaceResultsBlock(fs.readFileSync(options.docs, 'utf8'), block));
+    process.stdout.write(`results block rewritten: ${options.docs}\n`);
+  }
   return bench.failures > 0 ? 1 : 0;
+}
+
+/**
+ * Start-up costs (spawn to exit, median of 5): Node.js alone, the engine's command line printing
+ * its usage (Node.js and the bundle's load) and copying an empty prefix (and its client, one
+ * listing or two), the ceiling process on an empty prefix, rclone and the AWS CLI printing their
+ * versions and listing an empty prefix.
+ */
+async function measureStartup(
+  tools: Tools, engineCliBundle: string | undefined, ceilingBundle: string | undefined, home: string, endpoint: string,
+): Promise<Startup> {
+  const startup: Record<string, number> = {};
+  const time = async (what: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, exitCodes: readonly number[] = [0]) => {
+    startup[what] = await startupSeconds(command, args, env, 5, exitCodes).catch((error: Error) => {
+      log(`  start-up of ${what} failed: ${error.message}`);
+      return NaN;
+    });
+  };
+  const bare = { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' };
+  await time('node -e 0 (Node.js alone)', process.execPath, ['-e', '0'], bare);
+  if (engineCliBundle) {
+    const size = `${Math.round(fs.statSync(engineCliBundle).size / KIB).toLocaleString('en-US')} KiB bundle`;
+    await time(`engine cli: node <bundle> --help (${size})`, process.execPath, [engineCliBundle, '--help'], engineCliEnvironment(home));
+    await time('engine cli: copy of an empty prefix', process.execPath, [
+      engineCliBundle, 'copy', `s3://${SOURCE_BUCKET}/none/`, `s3://${DESTINATION_BUCKET}/none/`, '--endpoint-url', endpoint, '--json', '--no-progress',
+    ], engineCliEnvironment(home));
+  }
+  if (ceilingBundle) {
+    await time('ceiling process: copy of an empty prefix', process.execPath, [
+      ceilingBundle, endpoint, SOURCE_BUCKET, 'none/', DESTINATION_BUCKET, 'none/', '1',
+    ], bare, [0, 1]);
+  }
+  if (tools.rclone) {
+    await time('rclone version', tools.rclone, ['version'], bare);
+    await time('rclone lsf of an empty prefix', tools.rclone, rcloneListArgs(), rcloneEnvironment(home, endpoint), [0, 3]);
+  }
+  if (tools.awsCli) {
+    await time('aws --version', tools.awsCli, ['--version'], awsCliEnvironment(home, tools.awsCli));
+    // `aws s3 ls` exits with 1 when it lists nothing.
+    await time('aws s3 ls of an empty prefix', tools.awsCli, ['s3', 'ls', `s3://${SOURCE_BUCKET}/none/`, '--endpoint-url', endpoint],
+      awsCliEnvironment(home, tools.awsCli), [0, 1]);
+  }
+  return startup;
 }
 
 let interrupted = false;

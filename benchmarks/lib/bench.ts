@@ -1,7 +1,11 @@
 /**
- * Measurements: each contender's copies, timed, with the requests the proxy saw and the CPU the
- * processes used; every copy checked (the destination lists the source's keys and sizes) and then
- * deleted.
+ * Measurements: each contender's copies, timed, with what the proxy saw (requests by operation,
+ * the first request and the last answer, connections opened) and the CPU the processes used;
+ * every copy checked and then deleted.
+ *
+ * A copy passes its check when the destination lists exactly the source's relative keys with the
+ * same sizes, and when it was server-side: the proxy saw no request that carries an object's bytes
+ * (GetObject, PutObject, UploadPart), only copies, listings and heads.
  */
 import { performance } from 'perf_hooks';
 import { DeleteObjectsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -11,13 +15,30 @@ import { ProxyProcess } from './servers';
 import { Sources, Workload } from './workloads';
 import { LocalS3, listKeys } from '../../test/support/s3-local';
 
-export type ContenderKind = 'ceiling' | 'engine' | 'aws-cli' | 'engine-cli' | 'sweep';
+/**
+ * In this process, on clients kept warm from run to run: `ceiling` (the server's ceiling),
+ * `engine` (copyDataset), `sweep` (copyDataset at other concurrencies). A fresh process started for
+ * each copy, as a user starts it: `ceiling-process`, `engine-cli`, `rclone`, `aws-cli`.
+ */
+export type ContenderKind = 'ceiling' | 'engine' | 'sweep' | 'ceiling-process' | 'engine-cli' | 'rclone' | 'aws-cli';
+
+/** The kinds measured as fresh processes (from a cold start). */
+export const PROCESS_KINDS: ReadonlySet<ContenderKind> = new Set<ContenderKind>(['ceiling-process', 'engine-cli', 'rclone', 'aws-cli']);
+
+/** Operations that carry an object's bytes between the client and the server: none in a server-side copy. */
+const BODY_OPERATIONS = ['GetObject', 'PutObject', 'UploadPart'];
 
 /** One timed copy. */
 export interface Run {
   readonly seconds: number;
   /** Requests the proxy saw, by S3 operation. */
   readonly requests: Record<string, number>;
+  /** From the start of the copy (a process: its spawn) to the first request the proxy saw. */
+  readonly firstRequestSeconds: number;
+  /** From the last answer the proxy sent to the end of the copy (a process: its exit). */
+  readonly afterLastAnswerSeconds: number;
+  /** Connections the contender opened to the proxy. */
+  readonly connections: number;
   /** CPU seconds during the run: the server, the proxy, this process, and child command lines. */
   readonly cpuSeconds: CpuSnapshot;
   /** Problems found by the check of the copy (empty: the destination matches the source). */
@@ -25,7 +46,8 @@ export interface Run {
 }
 
 export interface Measurement {
-  readonly workload: Workload['name'];
+  /** The workload's name (`small-1000`, ..., `large`). */
+  readonly workload: string;
   readonly latencyMs: number;
   readonly kind: ContenderKind;
   readonly contender: string;
@@ -38,6 +60,11 @@ export interface Summary {
   readonly objectsPerSecond: number;
   readonly megabytesPerSecond: number;
   readonly requestsPerObject: number;
+  /** Median time to the first request, and after the last answer (see Run). */
+  readonly firstRequestSeconds: number;
+  readonly afterLastAnswerSeconds: number;
+  /** Median connections opened per run. */
+  readonly connections: number;
   /** Median CPU use during the runs, as a fraction of one core. */
   readonly cpuUse: CpuSnapshot;
   readonly minSeconds: number;
@@ -53,6 +80,9 @@ export function summarize(m: Measurement, workload: Workload): Summary {
     objectsPerSecond: workload.count / seconds,
     megabytesPerSecond: (workload.count * workload.sizeBytes) / MB / seconds,
     requestsPerObject: requests / workload.count,
+    firstRequestSeconds: median(m.runs.map((r) => r.firstRequestSeconds)),
+    afterLastAnswerSeconds: median(m.runs.map((r) => r.afterLastAnswerSeconds)),
+    connections: median(m.runs.map((r) => r.connections)),
     cpuUse: {
       server: use((c) => c.server),
       proxy: use((c) => c.proxy),
@@ -77,6 +107,9 @@ export interface Contender {
   readonly settings: Record<string, unknown>;
   readonly task: CopyTask;
 }
+
+/** Epoch milliseconds with the fractions of performance.now(), as the proxy process reports them. */
+const epochMs = () => performance.timeOrigin + performance.now();
 
 export class Bench {
   public readonly measurements: Measurement[] = [];
@@ -103,7 +136,8 @@ export class Bench {
         const run = await this.timed(workload, c.task);
         m.runs.push(run);
         const status = run.problems.length === 0 ? 'ok' : `WRONG COPY: ${run.problems.slice(0, 3).join('; ')}`;
-        log(`  ${workload.name} +${latencyMs} ms  round ${round}/${rounds}  ${c.contender.padEnd(52)} ${run.seconds.toFixed(3).padStart(7)} s  ${status}`);
+        log(`  ${workload.name} +${latencyMs} ms  round ${round}/${rounds}  ${c.contender.padEnd(56)} ${run.seconds.toFixed(3).padStart(7)} s`
+          + `  (1st request at ${run.firstRequestSeconds.toFixed(3)} s)  ${status}`);
       }
     }
   }
@@ -117,6 +151,7 @@ export class Bench {
     const destinationPrefix = `copies/run-${String(++this.runNumber).padStart(6, '0')}/`;
     await this.proxy.takeStats();
     const before = this.cpu();
+    const startedAt = epochMs();
     const start = performance.now();
     let problems: string[] = [];
     try {
@@ -125,8 +160,13 @@ export class Bench {
       problems.push(`the copy failed: ${(error as Error).message}`);
     }
     const seconds = (performance.now() - start) / 1000;
+    const endedAt = epochMs();
     const after = this.cpu();
-    const requests = await this.proxy.takeStats();
+    const stats = await this.proxy.takeStats();
+    const bodies = BODY_OPERATIONS.filter((op) => (stats.received[op] ?? 0) > 0).map((op) => `${stats.received[op]} ${op}`);
+    if (bodies.length > 0) {
+      problems.push(`not a server-side copy: the proxy saw ${bodies.join(', ')}`);
+    }
     problems = [...problems, ...await this.check(workload, destinationPrefix)];
     await this.deletePrefix(destinationPrefix);
     if (problems.length > 0) {
@@ -134,7 +174,10 @@ export class Bench {
     }
     return {
       seconds,
-      requests,
+      requests: stats.received,
+      firstRequestSeconds: stats.firstRequestAt === undefined ? NaN : (stats.firstRequestAt - startedAt) / 1000,
+      afterLastAnswerSeconds: stats.lastAnswerAt === undefined ? NaN : (endedAt - stats.lastAnswerAt) / 1000,
+      connections: stats.connections,
       cpuSeconds: cpuDifference(before, after),
       problems,
     };

@@ -1,97 +1,120 @@
 /**
- * The benchmark's command line options (see the header of copy-benchmark.ts).
+ * The benchmark's command line options (documented in the header of copy-benchmark.ts).
  */
+import * as os from 'os';
 import * as path from 'path';
-import { REPO } from './common';
-import { WorkloadName } from './workloads';
-
-/** Added latencies per request: none, and S3 Standard's first-byte latency. */
-const DEFAULT_LATENCIES_MS = [0, 30];
+import { KIB, MIB, REPO } from './common';
+import { WorkloadKind } from './workloads';
+import { parseSize } from '../../src/cli/args';
 
 export interface Options {
-  /** Objects in the small workload (at least 2,000). */
-  readonly smallCount: number;
-  readonly repeats: number;
-  /** Repeats of the in-process runs on the small workload (the engine, its sweep, the ceilings). */
-  readonly smallRepeats: number;
-  readonly sweep: readonly number[];
-  readonly awsCli: boolean;
-  readonly engineCli: boolean;
-  readonly out: string;
-  readonly workloads: readonly WorkloadName[];
-  readonly pin: boolean;
+  /** Object counts of the small workloads. */
+  readonly counts: readonly number[];
+  readonly smallSizeBytes: number;
+  readonly largeSizeBytes: number;
+  /** Part size of the command lines' multipart copies of the large object (and of the in-process ones). */
+  readonly largePartBytes: number;
   readonly latencies: readonly number[];
+  /** Runs of each fresh-process contender, and of everything on the large object. */
+  readonly repeats: number;
+  /** Runs of the in-process contenders on the small workloads (about a second each, the noisiest). */
+  readonly inProcessRepeats: number;
+  /** Concurrencies of the engine's sweep, on the largest small workload (in process). */
+  readonly sweep: readonly number[];
+  readonly workloads: readonly WorkloadKind[];
+  readonly awsCli: boolean;
+  readonly rclone: boolean;
+  readonly engineCli: boolean;
+  readonly ceilingProcess: boolean;
+  /** The engine in this process (and its sweep); the ceilings are always measured. */
+  readonly inProcess: boolean;
+  readonly pin: boolean;
+  readonly quick: boolean;
+  /** Where the JSON results go. */
+  readonly out: string;
+  /** The page whose results block is rewritten, or undefined. */
+  readonly docs: string | undefined;
 }
 
+const DEFAULT_COUNTS = [1000, 3000, 10_000];
+
+/** Parses the arguments; `--quick` changes the defaults of the options not given. */
 export function parseOptions(argv: readonly string[]): Options {
-  let repeats = 3;
-  let smallRepeats = 5;
-  let sweep = [16, 32, 64, 128, 256, 512];
-  let awsCli = true;
-  let engineCli = true;
-  let out = path.join(REPO, 'benchmarks', 'results', 'latest.json');
-  let workloads: WorkloadName[] = ['small', 'large'];
-  let smallCount = 10_000;
-  let pin = true;
-  let latencies = DEFAULT_LATENCIES_MS;
+  const given = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) {
+    if (FLAGS.has(arg)) {
+      given.set(arg, true);
+    } else if (VALUED.has(arg)) {
+      const value = argv[++i];
+      if (value === undefined) {
         throw new Error(`${arg} needs a value`);
       }
-      return v;
-    };
-    const count = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) {
-        throw new Error(`${arg} must be a whole number of at least 1`);
-      }
-      return n;
-    };
-    if (arg === '--repeats') {
-      repeats = count();
-    } else if (arg === '--small-count') {
-      smallCount = count();
-      if (smallCount < 2000) {
-        throw new Error('--small-count must be a whole number of at least 2000');
-      }
-    } else if (arg === '--small-repeats') {
-      smallRepeats = count();
-    } else if (arg === '--quick') {
-      repeats = 1;
-      smallRepeats = 1;
-      sweep = [32, 64, 128];
-    } else if (arg === '--sweep') {
-      sweep = value().split(',').map(Number);
-      if (sweep.some((c) => !Number.isInteger(c) || c < 1)) {
-        throw new Error('--sweep takes whole numbers of at least 1, such as 16,64,256');
-      }
-    } else if (arg === '--no-sweep') {
-      sweep = [];
-    } else if (arg === '--no-aws-cli') {
-      awsCli = false;
-    } else if (arg === '--latencies') {
-      latencies = value().split(',').map(Number);
-      if (latencies.some((l) => !Number.isInteger(l) || l < 0)) {
-        throw new Error('--latencies takes whole numbers of milliseconds, such as 0,30');
-      }
-    } else if (arg === '--no-pin') {
-      pin = false;
-    } else if (arg === '--no-engine-cli') {
-      engineCli = false;
-    } else if (arg === '--out') {
-      out = path.resolve(value());
-    } else if (arg === '--only') {
-      const only = value();
-      if (only !== 'small' && only !== 'large') {
-        throw new Error('--only takes small or large');
-      }
-      workloads = [only];
+      given.set(arg, value);
     } else {
-      throw new Error(`unknown option ${arg}`);
+      throw new Error(`unknown option ${arg} (see the header of benchmarks/copy-benchmark.ts)`);
     }
   }
-  return { smallCount, repeats, smallRepeats, sweep, awsCli, engineCli, out, workloads, pin, latencies };
+  const quick = given.has('--quick');
+  const text = (name: string) => given.get(name) as string | undefined;
+  const list = (name: string, fallback: readonly number[], min: number): number[] => {
+    const value = text(name);
+    if (value === undefined) {
+      return [...fallback];
+    }
+    const numbers = value.split(',').map(Number);
+    if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < min)) {
+      throw new Error(`${name} takes whole numbers of at least ${min}, separated by commas (such as ${fallback.join(',') || '16,64,256'})`);
+    }
+    return numbers;
+  };
+  const count = (name: string, fallback: number) => list(name, [fallback], 1)[0];
+  const size = (name: string, fallback: number) => {
+    const value = text(name);
+    return value === undefined ? fallback : parseSize(value, name);
+  };
+
+  const only = text('--only');
+  if (only !== undefined && only !== 'small' && only !== 'large') {
+    throw new Error('--only takes small or large');
+  }
+  const largePartBytes = size('--large-part-size', 64 * MIB);
+  const largeSizeBytes = size('--large-size', quick ? 256 * MIB : 2 * 1024 * MIB);
+  if (largePartBytes < 5 * MIB || largePartBytes > largeSizeBytes) {
+    throw new Error('--large-part-size must be at least 5MiB (S3\'s smallest part) and at most --large-size');
+  }
+  const smallSizeBytes = size('--small-size', 2 * KIB);
+  if (smallSizeBytes < 1 || smallSizeBytes > 5 * MIB) {
+    throw new Error('--small-size must be between 1 byte and 5MiB');
+  }
+  const docs = text('--docs') ?? (quick ? 'none' : path.join(REPO, 'docs', 'benchmark.md'));
+  return {
+    counts: [...new Set(list('--counts', quick ? [1000] : DEFAULT_COUNTS, 1))].sort((a, b) => a - b),
+    smallSizeBytes,
+    largeSizeBytes,
+    largePartBytes,
+    latencies: list('--latencies', [0, 30], 0),
+    repeats: count('--repeats', quick ? 1 : 3),
+    inProcessRepeats: count('--in-process-repeats', quick ? 1 : 5),
+    sweep: given.has('--no-sweep') ? [] : list('--sweep', quick ? [] : [16, 32, 64, 128, 256, 512], 1),
+    workloads: only === undefined ? ['small', 'large'] : [only],
+    awsCli: !given.has('--no-aws-cli'),
+    rclone: !given.has('--no-rclone'),
+    engineCli: !given.has('--no-engine-cli'),
+    ceilingProcess: !given.has('--no-ceiling-process'),
+    inProcess: !given.has('--no-in-process'),
+    pin: !given.has('--no-pin'),
+    quick,
+    // A quick run is a smoke test: its figures stay out of the repository unless asked for.
+    out: path.resolve(text('--out') ?? (quick ? path.join(os.tmpdir(), 'copy-benchmark-quick.json') : path.join(REPO, 'benchmarks', 'results', 'latest.json'))),
+    docs: docs === 'none' ? undefined : path.resolve(docs),
+  };
 }
+
+const FLAGS = new Set([
+  '--quick', '--no-sweep', '--no-aws-cli', '--no-rclone', '--no-engine-cli', '--no-ceiling-process', '--no-in-process', '--no-pin',
+]);
+const VALUED = new Set([
+  '--counts', '--small-size', '--large-size', '--large-part-size', '--latencies', '--repeats', '--in-process-repeats', '--sweep',
+  '--only', '--out', '--docs',
+]);

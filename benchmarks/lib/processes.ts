@@ -2,9 +2,11 @@
  * Child processes and clean-up: every server, proxy and command line the benchmark starts is
  * stopped at the end, on errors and on SIGINT/SIGTERM.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
-import { REPO } from './common';
+import { performance } from 'perf_hooks';
+import { REPO, median } from './common';
 
 /** Child processes running now (a contender's command line), killed first by the clean-up. */
 const runningChildren = new Set<ChildProcess>();
@@ -60,4 +62,42 @@ export function runCommand(
       }
     });
   });
+}
+
+/** The first of these paths, then of `name` on PATH, that is an executable file; undefined if none. */
+export function findExecutable(preferred: string, name: string): string | undefined {
+  const candidates = [preferred, ...(process.env.PATH ?? '').split(path.delimiter).filter((d) => d !== '').map((d) => path.join(d, name))];
+  return candidates.find((candidate) => {
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return fs.statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The first line a command prints (a version), or why it could not be run. */
+export function commandOutput(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', env, timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
+  } catch (error) {
+    return `unavailable (${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+/**
+ * Median wall time of a command line (as this process sees it: spawn to exit), over `repeats`
+ * runs, to measure start-up costs; the command must exit with one of `exitCodes`.
+ */
+export async function startupSeconds(
+  command: string, args: readonly string[], env: NodeJS.ProcessEnv, repeats: number, exitCodes: readonly number[] = [0],
+): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await runCommand(command, args, env, exitCodes);
+    times.push((performance.now() - start) / 1000);
+  }
+  return median(times);
 }

@@ -8,6 +8,18 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { REPO, log } from './common';
 
+/** What the proxy saw between two `takeStats` calls. */
+export interface ProxyStats {
+  /** Requests by S3 operation. */
+  readonly received: Record<string, number>;
+  /** Epoch milliseconds of the first request, if any. */
+  readonly firstRequestAt?: number;
+  /** Epoch milliseconds of the last answer, if any. */
+  readonly lastAnswerAt?: number;
+  /** Connections the clients opened to the proxy. */
+  readonly connections: number;
+}
+
 /** The proxy process (benchmarks/proxy-process.ts), driven with JSON lines. */
 export class ProxyProcess {
   public static async start(target: string): Promise<ProxyProcess> {
@@ -62,9 +74,15 @@ export class ProxyProcess {
     await this.command({ cmd: 'latency', ms });
   }
 
-  /** Requests by S3 operation since the last call (the counters are then zeroed). */
-  public async takeStats(): Promise<Record<string, number>> {
-    return (await this.command({ cmd: 'stats' })).received as Record<string, number>;
+  /** What the proxy saw since the last call (the counters are then zeroed). */
+  public async takeStats(): Promise<ProxyStats> {
+    const answer = await this.command({ cmd: 'stats' });
+    return {
+      received: answer.received as Record<string, number>,
+      firstRequestAt: answer.firstRequestAt as number | undefined,
+      lastAnswerAt: answer.lastAnswerAt as number | undefined,
+      connections: answer.connections as number,
+    };
   }
 
   public async stop(): Promise<void> {

@@ -1,42 +1,53 @@
 /**
- * The workloads: what the source bucket holds, how it is seeded, and how a copy is checked.
+ * The workloads: what the source bucket holds, how it is seeded, and what a copy must produce.
+ *
+ * - small: for each count (`--counts`, 1,000, 3,000 and 10,000 by default), that many objects of
+ *   `--small-size` (2 KiB by default, the size in issue 10) under a prefix of their own;
+ * - large: one object of `--large-size` (2 GiB by default), seeded by multipart upload, which the
+ *   command lines are told to copy in parts of `--large-part-size` (see copy-benchmark.ts).
  */
 import { randomFillSync } from 'crypto';
-import { S3Client } from '@aws-sdk/client-s3';
-import { KIB, MIB, SOURCE_BUCKET } from './common';
-import { TestObject, listKeys, putObjects } from '../../test/support/s3-local';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, S3Client, UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { KIB, MIB, SOURCE_BUCKET, log } from './common';
+import { TestObject, forEachLimited, listKeys, putObjects } from '../../test/support/s3-local';
 
-export type WorkloadName = 'small' | 'large';
+export type WorkloadKind = 'small' | 'large';
 
 export interface Workload {
-  readonly name: WorkloadName;
+  /** `small-1000`, `small-3000`, ..., or `large`: the key of its results. */
+  readonly name: string;
+  readonly kind: WorkloadKind;
   readonly label: string;
   readonly prefix: string;
   readonly count: number;
   readonly sizeBytes: number;
 }
 
-/**
- * The small workload: 10,000 objects of 64 KiB by default (`--small-count`, at least 2,000). At
- * 2,000 a run lasts about half a second, and the round trip the engine's listing needs before its
- * first copy, which a ceiling given the keys does not, weighs several percent; datasets are larger.
- */
-export function smallWorkload(count: number): Workload {
+/** A size for people: 2 KiB, 64 MiB, 2 GiB. */
+export function sizeLabel(bytes: number): string {
+  for (const [unit, factor] of [['GiB', 1024 * MIB], ['MiB', MIB], ['KiB', KIB]] as const) {
+    if (bytes >= factor && bytes % factor === 0) {
+      return `${bytes / factor} ${unit}`;
+    }
+  }
+  return `${bytes} bytes`;
+}
+
+export function smallWorkload(count: number, sizeBytes: number): Workload {
   return {
-    name: 'small', label: `${count.toLocaleString('en-US')} objects of 64 KiB`, prefix: 'small/', count, sizeBytes: 64 * KIB,
+    name: `small-${count}`,
+    kind: 'small',
+    label: `${count.toLocaleString('en-US')} objects of ${sizeLabel(sizeBytes)}`,
+    prefix: `small-${count}/`,
+    count,
+    sizeBytes,
   };
 }
 
-export const LARGE: Workload = { name: 'large', label: '4 objects of 64 MiB (multipart-uploaded)', prefix: 'large/', count: 4, sizeBytes: 64 * MIB };
-/** Part size of the large objects' seeding upload. */
-const SEED_PART_BYTES = 8 * MIB;
-
-function fillRandom(size: number): Buffer {
-  const body = Buffer.allocUnsafe(size);
-  for (let offset = 0; offset < size; offset += 64 * MIB) {
-    randomFillSync(body, offset, Math.min(64 * MIB, size - offset));
-  }
-  return body;
+export function largeWorkload(sizeBytes: number): Workload {
+  return { name: 'large', kind: 'large', label: `1 object of ${sizeLabel(sizeBytes)}`, prefix: 'large/', count: 1, sizeBytes };
 }
 
 /** Uniform, lowercase, zero-padded keys (fauxqs paginates other key forms wrongly past 1,000 keys). */
@@ -44,23 +55,55 @@ function objectKey(index: number): string {
   return `obj-${String(index).padStart(6, '0')}.bin`;
 }
 
-/** Source objects of each workload: key relative to the workload's prefix, and size. */
-export type Sources = ReadonlyMap<WorkloadName, ReadonlyMap<string, number>>;
+/**
+ * Part size of the large object's seeding upload: fauxqs takes request bodies of at most 11 MiB
+ * (its `bodyLimit`), so 8 MiB, as the AWS CLI uploads.
+ */
+const SEED_PART_BYTES = 8 * MIB;
+
+/** One object uploaded in parts of random bytes, made one part at a time (a 2 GiB object never sits in this process). */
+async function uploadLarge(direct: S3Client, key: string, sizeBytes: number): Promise<void> {
+  const { UploadId } = await direct.send(new CreateMultipartUploadCommand({ Bucket: SOURCE_BUCKET, Key: key, ContentType: 'application/octet-stream' }));
+  try {
+    const numbers = Array.from({ length: Math.ceil(sizeBytes / SEED_PART_BYTES) }, (_, i) => i + 1);
+    const etags = new Map<number, string | undefined>();
+    await forEachLimited(numbers, 4, async (partNumber) => {
+      const start = (partNumber - 1) * SEED_PART_BYTES;
+      const body = randomFillSync(Buffer.allocUnsafe(Math.min(SEED_PART_BYTES, sizeBytes - start)));
+      const answer = await direct.send(new UploadPartCommand({ Bucket: SOURCE_BUCKET, Key: key, UploadId, PartNumber: partNumber, Body: body }));
+      etags.set(partNumber, answer.ETag);
+    });
+    await direct.send(new CompleteMultipartUploadCommand({
+      Bucket: SOURCE_BUCKET, Key: key, UploadId, MultipartUpload: { Parts: numbers.map((n) => ({ PartNumber: n, ETag: etags.get(n) })) },
+    }));
+  } catch (error) {
+    await direct.send(new AbortMultipartUploadCommand({ Bucket: SOURCE_BUCKET, Key: key, UploadId })).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Source objects of each workload (by name): key relative to the workload's prefix, and size. */
+export type Sources = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
 /** Fills the source bucket with the workloads and checks that it lists them. */
-export async function seed(direct: S3Client, small: Workload, large: Workload): Promise<Sources> {
-  const smallObjects: TestObject[] = Array.from({ length: small.count }, (_, i) => ({
-    key: small.prefix + objectKey(i), body: fillRandom(small.sizeBytes), contentType: 'application/octet-stream', metadata: {}, upload: 'put',
-  }));
-  await putObjects(direct, SOURCE_BUCKET, smallObjects, 32);
-  for (let i = 0; i < large.count; i++) {
-    const object: TestObject = {
-      key: large.prefix + objectKey(i), body: fillRandom(large.sizeBytes), contentType: 'application/octet-stream', metadata: { seeded: 'multipart' }, upload: 'multipart',
-    };
-    await putObjects(direct, SOURCE_BUCKET, [object], 1, SEED_PART_BYTES);
-  }
-  const sources = new Map<WorkloadName, Map<string, number>>();
-  for (const workload of [small, large]) {
+export async function seed(direct: S3Client, workloads: readonly Workload[]): Promise<Sources> {
+  const sources = new Map<string, Map<string, number>>();
+  for (const workload of workloads) {
+    log(`seeding ${workload.label} under ${workload.prefix}`);
+    if (workload.kind === 'small') {
+      const objects: TestObject[] = Array.from({ length: workload.count }, (_, i) => ({
+        key: workload.prefix + objectKey(i),
+        body: randomFillSync(Buffer.allocUnsafe(workload.sizeBytes)),
+        contentType: 'application/octet-stream',
+        metadata: {},
+        upload: 'put',
+      }));
+      await putObjects(direct, SOURCE_BUCKET, objects, 32);
+    } else {
+      for (let i = 0; i < workload.count; i++) {
+        await uploadLarge(direct, workload.prefix + objectKey(i), workload.sizeBytes);
+      }
+    }
     const listed = await listKeys(direct, SOURCE_BUCKET, workload.prefix);
     const relative = new Map([...listed].map(([key, size]) => [key.slice(workload.prefix.length), size]));
     if (relative.size !== workload.count || [...relative.values()].some((size) => size !== workload.sizeBytes)) {

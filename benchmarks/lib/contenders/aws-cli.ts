@@ -1,19 +1,25 @@
 /**
- * The AWS CLI (Debian's /usr/bin/aws): `aws s3 cp --recursive` with default settings and an empty
- * HOME, a process started for each copy.
+ * The AWS CLI (Debian's package awscli, /usr/bin/aws, else the first `aws` on PATH): `aws s3 cp
+ * --recursive` between the two buckets with default settings and an empty HOME (no config file), a
+ * process started for each copy. Its defaults: 10 requests in flight, multipart copies from 8 MiB
+ * in 8 MiB parts (https://docs.aws.amazon.com/cli/latest/topic/s3-config.html).
  */
+import * as path from 'path';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../test/support/s3-local';
 import { CopyTask } from '../bench';
 import { DESTINATION_BUCKET, SOURCE_BUCKET } from '../common';
-import { runCommand } from '../processes';
+import { findExecutable, runCommand } from '../processes';
 import { Workload } from '../workloads';
 
-export const AWS_CLI = '/usr/bin/aws';
+/** The AWS CLI to run, or undefined when there is none. */
+export function findAwsCli(): string | undefined {
+  return findExecutable('/usr/bin/aws', 'aws');
+}
 
 /** The AWS CLI's environment: the test credentials, an empty HOME (no config), nothing else. */
-export function awsCliEnvironment(home: string): NodeJS.ProcessEnv {
+export function awsCliEnvironment(home: string, cli = '/usr/bin/aws'): NodeJS.ProcessEnv {
   return {
-    PATH: '/usr/bin:/bin',
+    PATH: [...new Set([path.dirname(cli), '/usr/bin', '/bin'])].join(':'),
     HOME: home,
     LANG: 'C.UTF-8',
     AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
@@ -22,17 +28,12 @@ export function awsCliEnvironment(home: string): NodeJS.ProcessEnv {
   };
 }
 
-/** The engine command line's environment: the AWS CLI's, and the region as the SDK reads it. */
-export function engineCliEnvironment(home: string): NodeJS.ProcessEnv {
-  return { ...awsCliEnvironment(home), AWS_REGION: LOCAL_S3_REGION, AWS_EC2_METADATA_DISABLED: 'true' };
-}
-
 /** `aws s3 cp --recursive` with default settings. */
-export function awsCliCopy(endpoint: string, workload: Workload, home: string): CopyTask {
+export function awsCliCopy(cli: string, endpoint: string, workload: Workload, home: string): CopyTask {
   return async (destinationPrefix) => {
-    await runCommand(AWS_CLI, [
+    await runCommand(cli, [
       's3', 'cp', '--recursive', `s3://${SOURCE_BUCKET}/${workload.prefix}`, `s3://${DESTINATION_BUCKET}/${destinationPrefix}`,
       '--endpoint-url', endpoint,
-    ], awsCliEnvironment(home));
+    ], awsCliEnvironment(home, cli));
   };
 }

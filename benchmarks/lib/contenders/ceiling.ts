@@ -3,8 +3,13 @@
  * warm keep-alive connections: HTTP PUTs with `x-amz-copy-source` and no SDK at all (bare, or with
  * a signed request's headers and a fixed signature: fauxqs does not check signatures), raw SDK
  * CopyObject requests, and for large objects UploadPartCopy with every part in flight.
+ *
+ * Also the ceiling as a fresh process (ceiling-process-main.ts): the same bare requests from a
+ * Node.js process started for each copy, which lists the prefix itself.
  */
+import { execFileSync } from 'child_process';
 import * as http from 'http';
+import * as path from 'path';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -15,7 +20,8 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../test/support/s3-local';
 import { CopyTask } from '../bench';
-import { DESTINATION_BUCKET, SOURCE_BUCKET } from '../common';
+import { DESTINATION_BUCKET, REPO, SOURCE_BUCKET } from '../common';
+import { runCommand } from '../processes';
 import { Workload } from '../workloads';
 
 /**
@@ -128,5 +134,27 @@ export function ceilingUploadPartCopy(client: S3Client, workload: Workload, keys
         Parts: etags.filter((p) => p.uploadId === upload.uploadId).map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
       },
     }))));
+  };
+}
+
+/** Bundles ceiling-process-main.ts into `folder` (esbuild, as the engine's command line); returns the bundle's path. */
+export function bundleCeilingProcess(folder: string): string {
+  const outfile = path.join(folder, 'ceiling-process', 'index.js');
+  execFileSync(path.join(REPO, 'node_modules', '.bin', 'esbuild'), [
+    '--bundle', path.join(__dirname, 'ceiling-process-main.ts'), '--target=node20', '--platform=node', `--outfile=${outfile}`, '--log-level=warning',
+  ], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
+  return outfile;
+}
+
+/** Ceiling, fresh process: `node <bundle>` lists the prefix and copies it with bare HTTP requests, `limit` in flight. */
+export function ceilingProcessCopy(bundle: string, endpoint: string, workload: Workload, limit: number): CopyTask {
+  return async (destinationPrefix) => {
+    const { stdout } = await runCommand(process.execPath, [
+      bundle, endpoint, SOURCE_BUCKET, workload.prefix, DESTINATION_BUCKET, destinationPrefix, String(limit),
+    ], { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' });
+    const result = JSON.parse(stdout.trim() || '{}') as { copied?: number };
+    if (result.copied !== workload.count) {
+      throw new Error(`the ceiling process copied ${result.copied} of ${workload.count} objects`);
+    }
   };
 }

@@ -1,17 +1,20 @@
 /**
- * This library's command line, bundled from src/cli/cli.ts with esbuild (as `npx projen bundle`
- * does, into a temporary folder), a process started with `node` for each copy, like the AWS CLI.
+ * This library's command line, bundled from src/cli/cli.ts with esbuild as `npx projen bundle`
+ * does (the same flags, into a temporary folder: assets/ is left alone), a process started with
+ * `node` for each copy, as a user starts it, and told what the user would tell it: `--json
+ * --no-progress` (the result to read), and for the large object `--multipart-threshold` and
+ * `--part-size`.
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { performance } from 'perf_hooks';
-import { engineCliEnvironment } from './aws-cli';
+import { awsCliEnvironment } from './aws-cli';
+import { LOCAL_S3_REGION } from '../../../test/support/s3-local';
 import { CopyTask } from '../bench';
-import { DESTINATION_BUCKET, REPO, SOURCE_BUCKET, median } from '../common';
+import { DESTINATION_BUCKET, REPO, SOURCE_BUCKET } from '../common';
 import { runCommand } from '../processes';
 import { Workload } from '../workloads';
 
-/** Bundles src/cli/cli.ts as `npx projen bundle` does, into `folder` (assets/ is left alone). */
+/** Bundles src/cli/cli.ts as `npx projen bundle` does, into `folder`; returns the bundle's path. */
 export function bundleEngineCli(folder: string): string {
   const outfile = path.join(folder, 'engine-cli', 'index.js');
   execFileSync(path.join(REPO, 'node_modules', '.bin', 'esbuild'), [
@@ -20,7 +23,12 @@ export function bundleEngineCli(folder: string): string {
   return outfile;
 }
 
-/** This library's command line (a bundle of src/cli/cli.ts), a process like the AWS CLI. */
+/** The engine command line's environment: the AWS CLI's, and the region as the SDK reads it. */
+export function engineCliEnvironment(home: string): NodeJS.ProcessEnv {
+  return { ...awsCliEnvironment(home), AWS_REGION: LOCAL_S3_REGION, AWS_EC2_METADATA_DISABLED: 'true' };
+}
+
+/** `node <bundle> copy s3://<source>/<prefix>/ s3://<destination>/<prefix>/ --json --no-progress ...extra`. */
 export function engineCliCopy(bundle: string, endpoint: string, workload: Workload, home: string, extra: readonly string[] = []): CopyTask {
   return async (destinationPrefix) => {
     const { stdout } = await runCommand(process.execPath, [
@@ -32,18 +40,4 @@ export function engineCliCopy(bundle: string, endpoint: string, workload: Worklo
       throw new Error(`the engine's command line reported ${stdout.trim().slice(-300)}`);
     }
   };
-}
-
-/**
- * Median wall time of a command line that does (almost) nothing: its start-up cost. (`aws s3 ls`
- * exits with 1 when it lists nothing.)
- */
-export async function startupSeconds(command: string, args: readonly string[], env: NodeJS.ProcessEnv, repeats: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await runCommand(command, args, env, [0, 1]);
-    times.push((performance.now() - start) / 1000);
-  }
-  return median(times);
 }
