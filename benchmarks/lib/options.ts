@@ -37,6 +37,11 @@ export interface Options {
 }
 
 const DEFAULT_COUNTS = [1000, 3000, 10_000];
+/**
+ * The large object: 2,000 MiB, just under 2 GiB, the largest object fauxqs copies with CopyObject
+ * (it hashes the whole object in one call, and Node.js hashes at most 2^31 - 1 bytes per call).
+ */
+const DEFAULT_LARGE_BYTES = 2000 * MIB;
 
 /** Parses the arguments; `--quick` changes the defaults of the options not given. */
 export function parseOptions(argv: readonly string[]): Options {
@@ -79,7 +84,7 @@ export function parseOptions(argv: readonly string[]): Options {
     throw new Error('--only takes small or large');
   }
   const largePartBytes = size('--large-part-size', 64 * MIB);
-  const largeSizeBytes = size('--large-size', quick ? 256 * MIB : 2 * 1024 * MIB);
+  const largeSizeBytes = size('--large-size', quick ? 256 * MIB : DEFAULT_LARGE_BYTES);
   if (largePartBytes < 5 * MIB || largePartBytes > largeSizeBytes) {
     throw new Error('--large-part-size must be at least 5MiB (S3\'s smallest part) and at most --large-size');
   }

@@ -32,7 +32,7 @@ function best(rows: readonly Row[]): Row | undefined {
 
 const rate = (a: Row | undefined, b: Row | undefined) => (a && b ? a.s.objectsPerSecond / b.s.objectsPerSecond : NaN);
 
-/** The rows every comparison needs, of one workload and latency. */
+/** The rows every comparison needs. */
 export interface KeyRows {
   /** The server's ceiling: the best in-process ceiling variant. */
   readonly ceiling?: Row;
@@ -51,8 +51,12 @@ export interface KeyRows {
   readonly engine?: Row;
 }
 
+/**
+ * The key rows of one workload and latency: only contenders whose every copy was right (a wrong
+ * copy has no valid rate, so it is neither a ceiling nor compared).
+ */
 export function keyRows(measurements: readonly Measurement[], workload: Workload, latencyMs: number): KeyRows {
-  const rows = rowsOf(measurements, workload, latencyMs);
+  const rows = rowsOf(measurements, workload, latencyMs).filter((r) => r.m.runs.every((run) => run.problems.length === 0));
   const ceilings = rows.filter((r) => r.m.kind === 'ceiling');
   const ceiling = best(ceilings);
   const partCeiling = best(ceilings.filter((r) => r.m.settings.operation === 'UploadPartCopy'));

@@ -3,7 +3,7 @@
  *
  * - small: for each count (`--counts`, 1,000, 3,000 and 10,000 by default), that many objects of
  *   `--small-size` (2 KiB by default, the size in issue 10) under a prefix of their own;
- * - large: one object of `--large-size` (2 GiB by default), seeded by multipart upload, which the
+ * - large: one object of `--large-size` (2,000 MiB by default), seeded by multipart upload, which the
  *   command lines are told to copy in parts of `--large-part-size` (see copy-benchmark.ts).
  */
 import { randomFillSync } from 'crypto';
@@ -61,7 +61,7 @@ function objectKey(index: number): string {
  */
 const SEED_PART_BYTES = 8 * MIB;
 
-/** One object uploaded in parts of random bytes, made one part at a time (a 2 GiB object never sits in this process). */
+/** One object uploaded in parts of random bytes, made one part at a time (the large object never sits whole in this process). */
 async function uploadLarge(direct: S3Client, key: string, sizeBytes: number): Promise<void> {
   const { UploadId } = await direct.send(new CreateMultipartUploadCommand({ Bucket: SOURCE_BUCKET, Key: key, ContentType: 'application/octet-stream' }));
   try {
