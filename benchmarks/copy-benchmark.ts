@@ -350,7 +350,8 @@ async function main(): Promise<number> {
   const copiesChecked = bench.measurements.reduce((n, m) => n + m.runs.length, 0);
   const otherLoad = median(bench.measurements.flatMap((m) => m.runs.map((r) => r.cpuSeconds.other / r.seconds)));
   report.push(
-    '1st req: seconds from the start of the copy (a process: its spawn) to the first request the proxy saw. conns: connections opened '
+    '1st req: seconds from the start of the copy (a process: its spawn) to the first request the proxy saw; exit: from the last answer '
+      + 'the proxy sent to the end of the copy (a process: its exit). conns: connections opened '
       + 'to the proxy. spread: (slowest - fastest run) ÷ median. cpu%: CPU time during the run ÷ wall time, of fauxqs / the proxy process / '
       + `the command line or this process; other: every other process on this ${os.cpus().length}-core machine (median over all runs: `
       + `${Math.round(otherLoad * 100)}%: above a few percent the machine was busy and the figures are not valid).`,

@@ -87,7 +87,8 @@ export function processTable(measurements: readonly Measurement[], workload: Wor
   const lines = [
     `== fresh processes, cold start: ${workload.label}, +${latencyMs} ms per request (median of the runs) ==`,
     `${pad('contender', 62)}${'objects/s'.padStart(10)}${'MB/s'.padStart(8)}${'seconds'.padStart(9)}${'spread'.padStart(8)}`
-      + `${'req/obj'.padStart(8)}${'1st req'.padStart(9)}${'conns'.padStart(7)}${'÷ceiling'.padStart(9)}${'÷rclone'.padStart(9)}${'÷aws cli'.padStart(9)}`
+      + `${'req/obj'.padStart(8)}${'1st req'.padStart(9)}${'exit'.padStart(7)}${'conns'.padStart(7)}${'÷ceiling'.padStart(9)}${'÷rclone'.padStart(9)}`
+      + `${'÷aws cli'.padStart(9)}`
       + '   cpu% server/proxy/cli other',
   ];
   if (k.reference) {
@@ -102,7 +103,7 @@ export function processTable(measurements: readonly Measurement[], workload: Wor
     const spread = `${percent((s.maxSeconds - s.minSeconds) / s.seconds)}%`;
     lines.push(`${pad(m.contender, 62)}${num(s.objectsPerSecond).padStart(10)}${num(s.megabytesPerSecond).padStart(8)}`
       + `${num(s.seconds, 3).padStart(9)}${spread.padStart(8)}${num(s.requestsPerObject, 2).padStart(8)}`
-      + `${num(s.firstRequestSeconds, 3).padStart(9)}${num(s.connections, 0).padStart(7)}`
+      + `${num(s.firstRequestSeconds, 3).padStart(9)}${num(s.afterLastAnswerSeconds, 3).padStart(7)}${num(s.connections, 0).padStart(7)}`
       + `${num(rate(row, k.reference), 2).padStart(9)}${num(rate(row, k.rclone), 2).padStart(9)}${num(rate(row, k.awsCli), 2).padStart(9)}`
       + `   ${cpuColumns(s, 'children')}${failed}`);
   }
@@ -353,8 +354,8 @@ export function resultsMarkdown(
     '',
     '### Every contender',
     '',
-    '| Workload | Latency | Contender | Rate | Seconds | First request (s) | Requests per object | Connections |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Workload | Latency | Contender | Rate | Seconds | First request (s) | Exit (s) | Requests per object | Connections |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const workload of workloads) {
     for (const latencyMs of latencies) {
@@ -362,7 +363,8 @@ export function resultsMarkdown(
         const value = workload.kind === 'large' ? `${cell(s.megabytesPerSecond)} MB/s` : `${cell(s.objectsPerSecond)} objects/s`;
         const where = PROCESS_KINDS.has(m.kind) ? 'process' : 'in process';
         lines.push(`| ${workload.label} | ${latencyMs} ms | ${text(m.contender)} (${where}) | ${value} | ${num(s.seconds, 3)} `
-          + `| ${PROCESS_KINDS.has(m.kind) ? num(s.firstRequestSeconds, 3) : '-'} | ${num(s.requestsPerObject, 2)} `
+          + `| ${PROCESS_KINDS.has(m.kind) ? num(s.firstRequestSeconds, 3) : '-'} | ${PROCESS_KINDS.has(m.kind) ? num(s.afterLastAnswerSeconds, 3) : '-'} `
+          + `| ${num(s.requestsPerObject, 2)} `
           + `| ${PROCESS_KINDS.has(m.kind) ? num(s.connections, 0) : '-'} |`);
       }
     }
