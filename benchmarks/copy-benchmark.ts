@@ -1,1261 +1,467 @@
 /**
- * Copy benchmark: the copy engine against the AWS CLI and against the server's own ceiling, side by
- * side in one run, on one local S3-compatible server (fauxqs on 127.0.0.1) behind a proxy that adds
- * per-request latency (0 ms, and 30 ms: S3 Standard's first-byte latency).
+ * Copy benchmark: this library's command line against rclone, the AWS CLI and the server's own
+ * ceiling, side by side in one run, on one local S3-compatible server (fauxqs on 127.0.0.1) behind
+ * a proxy that adds per-request latency (0 ms, and 30 ms: S3 Standard's first-byte latency).
+ * docs/benchmark.md describes the method and how to read the results.
  *
- *   npx ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts [--small-count 10000] [--repeats 3] [--small-repeats 5] [--quick] [--no-sweep]
- *     [--sweep 16,32,64,128,256,512] [--latencies 0,30] [--only small|large] [--no-aws-cli] [--no-engine-cli] [--no-pin]
- *     [--out benchmarks/results/latest.json]
+ *   npx projen benchmark [options]        (the same as npx ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts)
  *
- * Workloads: 10,000 objects of 64 KiB (`--small-count`), and 4 objects of 64 MiB (seeded by multipart upload).
- * Contenders, each measured `--repeats` times (the in-process runs on small objects, about a second
- * each and the noisiest, `--small-repeats` times), median reported, in rounds so that drift hits all:
+ *   --counts 1000,3000,10000   the small workloads: that many objects each (default 1000,3000,10000)
+ *   --small-size 2KiB          size of each small object (default 2KiB)
+ *   --large-size 2000MiB       the large object (default 2000MiB: from 2GiB on, fauxqs cannot CopyObject
+ *                              it; it holds objects in memory: about 3x this size while a copy runs)
+ *   --large-part-size 64MiB    part size of the multipart copies of the large object (default 64MiB):
+ *                              engine cli --multipart-threshold and --part-size, rclone --s3-copy-cutoff
+ *   --latencies 0,30           added latency per request, in ms (default 0,30)
+ *   --repeats 3                runs of each fresh process, and of everything on the large object (default 3)
+ *   --in-process-repeats 5     runs of the in-process contenders on the small workloads (default 5)
+ *   --sweep 16,...,512         concurrencies of the engine's in-process sweep on the largest small workload
+ *   --no-sweep                 no sweep
+ *   --only small|large         one kind of workload
+ *   --no-rclone --no-aws-cli --no-engine-cli --no-ceiling-process --no-in-process
+ *                              leave contenders out (rclone and the AWS CLI are left out, with a notice,
+ *                              when they are not installed; the in-process ceilings always run)
+ *   --no-pin                   do not pin the server and the contenders to separate cores
+ *   --quick                    a smoke run: defaults of 1,000 objects, a 256 MiB large object, one run
+ *                              each, no sweep, results in the temporary folder and docs/ left alone
+ *   --out FILE                 the JSON results (default benchmarks/results/latest.json; --quick: tmp)
+ *   --docs FILE|none           the page whose results block is rewritten (default docs/benchmark.md;
+ *                              --quick: none)
  *
- * - ceiling: what the server (and the proxy in front of it) can take, the best of: HTTP PUTs with
- *   `x-amz-copy-source`, 256 in flight, no SDK at all, bare or with a signed request's headers and a
- *   fixed signature (fauxqs does not check signatures), which leave the client core mostly idle; and
- *   raw SDK requests, nothing else, 2,000 at once on an agent without a socket limit, and also 256
- *   and 64 in flight (all at once is not the fastest: see `unlimitedClient`). Every in-process
- *   contender keeps its client, and so its keep-alive connections, from run to run. The best SDK variant is reported too ("SDK ceiling"): it
- *   is bound by the SDK's CPU cost per request, not by the server. For the large objects: the best
- *   of CopyObject and UploadPartCopy (8, 16, 32 MiB parts), every request of a step in flight at once;
- * - engine: `copyDataset` with its defaults into an empty destination prefix (for the large objects
- *   also with an 8 MiB multipart threshold and 8, 16 and 32 MiB parts);
- * - aws cli: `/usr/bin/aws s3 cp --recursive` with default settings and an empty HOME;
- * - engine cli: this library's command line, bundled from src/cli/cli.ts with esbuild (as
- *   `npx projen bundle` does, into a temporary folder), a process like the AWS CLI (its start-up
- *   time included);
- * - a sweep of the engine's `concurrency` on the small workload.
+ * The full run takes about 30 minutes on a 2-core machine (it prints its own estimate first, and
+ * how long it took at the end); run it on a quiet machine: other work shows in the `other` column.
  *
- * Every copy is checked (the destination lists the source's keys and sizes) and then deleted.
- * Everything runs on 127.0.0.1; the server, the proxy and any child process are stopped at the end,
- * on errors and on SIGINT/SIGTERM. Results: a table on stdout and JSON in benchmarks/results/.
+ * Contenders, measured in rounds (every contender once per round) so that drift hits all:
+ * - fresh processes, from a cold start, as a user starts them (the headline): the engine's command
+ *   line (src/cli/cli.ts bundled as `npx projen bundle` does, started with `node`), rclone (tuned as
+ *   a power user runs it: `--transfers 256 --checkers 256`), the AWS CLI (`aws s3 cp --recursive`,
+ *   defaults), and the ceiling as a fresh process (bare HTTP requests from a new Node.js process);
+ * - in this process, clients kept warm from run to run (labelled so): the server's ceiling (bare
+ *   HTTP requests and raw SDK requests; UploadPartCopy with every part in flight for the large
+ *   object), the engine's `copyDataset`, and a sweep of its concurrency.
+ *
+ * Every copy is checked (the destination lists the source's keys and sizes, and no object's bytes
+ * went through the contender) and then deleted. Everything runs on 127.0.0.1; the server, the proxy
+ * and any child process are stopped at the end, on errors and on SIGINT/SIGTERM. Results: tables on
+ * stdout, JSON in benchmarks/results/, and the results block of docs/benchmark.md.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { randomFillSync } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import * as readline from 'readline';
-// The SDK is a devDependency (bundled into the engine's handler and command line); benchmarks/ is
-// not yet one of the project's devdirs in .projenrc.ts, hence the two exceptions below.
+import { Bench, Contender, summarize } from './lib/bench';
+import { DESTINATION_BUCKET, KIB, MB, REPO, SOURCE_BUCKET, log, median } from './lib/common';
+import { awsCliCopy, awsCliEnvironment, findAwsCli } from './lib/contenders/aws-cli';
 import {
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
-  S3Client,
-  UploadPartCopyCommand,
-} from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CopyOptions, ENGINE_DEFAULTS, copyDataset, createS3Client } from '../src/transfer/engine';
+  bundleCeilingProcess, ceilingCopyObject, ceilingProcessCopy, ceilingUploadPartCopy, rawHttpCopyObject, unlimitedClient,
+} from './lib/contenders/ceiling';
+import { engineCopy } from './lib/contenders/engine';
+import { bundleEngineCli, engineCliCopy, engineCliEnvironment } from './lib/contenders/engine-cli';
+import { findRclone, rcloneCopy, rcloneEnvironment, rcloneListArgs, rcloneSize } from './lib/contenders/rclone';
+import { Options, parseOptions } from './lib/options';
+import { cleanUp, commandOutput, onCleanUp, startupSeconds } from './lib/processes';
 import {
-  LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, LocalS3, MIB, TestObject, listKeys, localS3Client, node22Binary, putObjects,
-  startLocalS3, useLocalS3Credentials,
-} from '../test/support/s3-local';
+  Startup, inProcessTable, processTable, ratioTable, ratios, replaceResultsBlock, resultsMarkdown, startupLines, sweepTable,
+  targetLines, targets,
+} from './lib/report';
+import { ProxyProcess, pinProcesses } from './lib/servers';
+import { Workload, largeWorkload, seed, sizeLabel, smallWorkload } from './lib/workloads';
+import { ENGINE_DEFAULTS } from '../src/transfer/engine';
+import { localS3Client, node22Binary, startLocalS3, useLocalS3Credentials } from '../test/support/s3-local';
 
-const REPO = path.resolve(__dirname, '..');
-const AWS_CLI = '/usr/bin/aws';
-const SOURCE_BUCKET = 'bench-source';
-const DESTINATION_BUCKET = 'bench-destination';
-const KIB = 1024;
-/** MB/s are decimal megabytes (10^6 bytes) per second. */
-const MB = 1e6;
-
-interface Workload {
-  readonly name: 'small' | 'large';
-  readonly label: string;
-  readonly prefix: string;
-  readonly count: number;
-  readonly sizeBytes: number;
-}
-
-/**
- * Objects in the small workload: 10,000 by default (`--small-count`, at least 2,000). At 2,000 a
- * run lasts about half a second, and the round trip the engine's listing needs before its first
- * copy, which a ceiling given the keys does not, weighs several percent; datasets are larger.
- */
-const SMALL_COUNT = ((): number => {
-  const at = process.argv.indexOf('--small-count');
-  const n = at >= 0 ? Number(process.argv[at + 1]) : 10_000;
-  if (!Number.isInteger(n) || n < 2000) {
-    throw new Error('--small-count must be a whole number of at least 2000');
-  }
-  return n;
-})();
-const SMALL: Workload = {
-  name: 'small', label: `${SMALL_COUNT.toLocaleString('en-US')} objects of 64 KiB`, prefix: 'small/', count: SMALL_COUNT, sizeBytes: 64 * KIB,
-};
-/** "Every request at once" for the small workload: 2,000 sockets (beyond that, only more connections to open). */
+/** "Every request at once" for the small workloads: at most 2,000 sockets (beyond that, only more connections to open). */
 const ALL_AT_ONCE = 2000;
-const LARGE: Workload = { name: 'large', label: '4 objects of 64 MiB (multipart-uploaded)', prefix: 'large/', count: 4, sizeBytes: 64 * MIB };
-/** Part size of the large objects' seeding upload. */
-const SEED_PART_BYTES = 8 * MIB;
-/** Added latencies per request: none, and S3 Standard's first-byte latency. */
-const DEFAULT_LATENCIES_MS = [0, 30];
-/** The engine's multipart settings for the large workload: an 8 MiB threshold (the AWS CLI's) and these part sizes. */
-const LARGE_THRESHOLD_BYTES = 8 * MIB;
-const LARGE_PART_SIZES = [8 * MIB, 16 * MIB, 32 * MIB];
-
-interface Options {
-  readonly repeats: number;
-  /** Repeats of the in-process runs on the small workload (the engine, its sweep, the ceilings). */
-  readonly smallRepeats: number;
-  readonly sweep: readonly number[];
-  readonly awsCli: boolean;
-  readonly engineCli: boolean;
-  readonly out: string;
-  readonly workloads: ReadonlyArray<Workload['name']>;
-  readonly pin: boolean;
-  readonly latencies: readonly number[];
-}
-
-function parseOptions(argv: readonly string[]): Options {
-  let repeats = 3;
-  let smallRepeats = 5;
-  let sweep = [16, 32, 64, 128, 256, 512];
-  let awsCli = true;
-  let engineCli = true;
-  let out = path.join(REPO, 'benchmarks', 'results', 'latest.json');
-  let workloads: Array<Workload['name']> = ['small', 'large'];
-  let pin = true;
-  let latencies = DEFAULT_LATENCIES_MS;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) {
-        throw new Error(`${arg} needs a value`);
-      }
-      return v;
-    };
-    const count = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) {
-        throw new Error(`${arg} must be a whole number of at least 1`);
-      }
-      return n;
-    };
-    if (arg === '--repeats') {
-      repeats = count();
-    } else if (arg === '--small-count') {
-      count(); // read before the workloads are defined (SMALL_COUNT)
-    } else if (arg === '--small-repeats') {
-      smallRepeats = count();
-    } else if (arg === '--quick') {
-      repeats = 1;
-      smallRepeats = 1;
-      sweep = [32, 64, 128];
-    } else if (arg === '--sweep') {
-      sweep = value().split(',').map(Number);
-      if (sweep.some((c) => !Number.isInteger(c) || c < 1)) {
-        throw new Error('--sweep takes whole numbers of at least 1, such as 16,64,256');
-      }
-    } else if (arg === '--no-sweep') {
-      sweep = [];
-    } else if (arg === '--no-aws-cli') {
-      awsCli = false;
-    } else if (arg === '--latencies') {
-      latencies = value().split(',').map(Number);
-      if (latencies.some((l) => !Number.isInteger(l) || l < 0)) {
-        throw new Error('--latencies takes whole numbers of milliseconds, such as 0,30');
-      }
-    } else if (arg === '--no-pin') {
-      pin = false;
-    } else if (arg === '--no-engine-cli') {
-      engineCli = false;
-    } else if (arg === '--out') {
-      out = path.resolve(value());
-    } else if (arg === '--only') {
-      const only = value();
-      if (only !== 'small' && only !== 'large') {
-        throw new Error('--only takes small or large');
-      }
-      workloads = [only];
-    } else {
-      throw new Error(`unknown option ${arg}`);
-    }
-  }
-  return { repeats, smallRepeats, sweep, awsCli, engineCli, out, workloads, pin, latencies };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processes: the proxy child, CPU accounting, clean-up.
-
-/** Child processes running now (a contender's command line), killed first by the clean-up. */
-const runningChildren = new Set<ChildProcess>();
-
-/** Clean-up steps, run once, last registered first (on success, error or signal). */
-const cleanups: Array<() => Promise<void> | void> = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    runningChildren.forEach((child) => child.kill('SIGKILL'));
-    for (const step of cleanups.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        process.stderr.write(`clean-up step failed: ${(error as Error).message}\n`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-/** The proxy process (benchmarks/proxy-process.ts), driven with JSON lines. */
-class ProxyProcess {
-  public static async start(target: string): Promise<ProxyProcess> {
-    const child = spawn(process.execPath, [
-      '-r', require.resolve('ts-node/register/transpile-only'), path.join(__dirname, 'proxy-process.ts'), target,
-    ], {
-      cwd: REPO,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const proxy = new ProxyProcess(child);
-    try {
-      const first = await proxy.nextLine(30_000);
-      const endpoint = (JSON.parse(first) as { endpoint?: string }).endpoint;
-      if (!endpoint || !endpoint.startsWith('http://127.0.0.1:')) {
-        throw new Error(`the proxy process printed ${first}`);
-      }
-      proxy.endpoint = endpoint;
-      return proxy;
-    } catch (error) {
-      await proxy.stop();
-      throw error;
-    }
-  }
-
-  public endpoint = '';
-  private readonly lines: string[] = [];
-  private readonly waiters: Array<(line: string | undefined) => void> = [];
-  private exited = false;
-  private nextId = 1;
-
-  private constructor(private readonly child: ChildProcess) {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      const waiter = this.waiters.shift();
-      if (waiter) {
-        waiter(line);
-      } else {
-        this.lines.push(line);
-      }
-    });
-    child.once('exit', () => {
-      this.exited = true;
-      this.waiters.splice(0).forEach((waiter) => waiter(undefined));
-    });
-  }
-
-  public get pid(): number {
-    return this.child.pid!;
-  }
-
-  public async setLatencyMs(ms: number): Promise<void> {
-    await this.command({ cmd: 'latency', ms });
-  }
-
-  /** Requests by S3 operation since the last call (the counters are then zeroed). */
-  public async takeStats(): Promise<Record<string, number>> {
-    return (await this.command({ cmd: 'stats' })).received as Record<string, number>;
-  }
-
-  public async stop(): Promise<void> {
-    if (this.exited) {
-      return;
-    }
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.stdin?.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  private async command(body: object): Promise<Record<string, unknown>> {
-    const id = this.nextId++;
-    this.child.stdin!.write(`${JSON.stringify({ id, ...body })}\n`);
-    const answer = JSON.parse(await this.nextLine(10_000)) as Record<string, unknown>;
-    if (answer.id !== id || answer.ok !== true) {
-      throw new Error(`the proxy process answered ${JSON.stringify(answer)}`);
-    }
-    return answer;
-  }
-
-  private nextLine(timeoutMs: number): Promise<string> {
-    const queued = this.lines.shift();
-    if (queued !== undefined) {
-      return Promise.resolve(queued);
-    }
-    if (this.exited) {
-      return Promise.reject(new Error('the proxy process exited'));
-    }
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(new Error(`the proxy process did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const waiter = (line: string | undefined) => {
-        clearTimeout(timer);
-        if (line === undefined) {
-          reject(new Error('the proxy process exited'));
-        } else {
-          resolve(line);
-        }
-      };
-      this.waiters.push(waiter);
-    });
-  }
-}
-
 /**
- * Splits the cores: the server and the proxy on the first half, this process (and the command
- * lines it starts, which inherit its affinity) on the other half, so that the contender has cores
- * of its own, as it has with S3 (a remote server). Unpinned, the three processes compete for every
- * core and a contender's speed depends on how much CPU the server takes at the same time.
- * Returns the two core lists, or undefined when there is one core or `taskset` fails.
+ * fauxqs answers CopyObject of an object this large or larger with HTTP 500: it hashes the whole
+ * object in one call, and Node.js's Hash.update takes at most 2^31 - 1 bytes (measured).
  */
-function pinProcesses(serverPids: readonly number[]): { server: string; client: string } | undefined {
-  const cores = os.cpus().length;
-  if (cores < 2) {
-    return undefined;
-  }
-  const half = Math.floor(cores / 2);
-  const list = (from: number, to: number) => (from === to - 1 ? String(from) : `${from}-${to - 1}`);
-  const pins = { server: list(0, half), client: list(half, cores) };
-  try {
-    for (const pid of serverPids) {
-      execFileSync('taskset', ['-a', '-p', '-c', pins.server, String(pid)], { stdio: 'ignore' });
-    }
-    execFileSync('taskset', ['-a', '-p', '-c', pins.client, String(process.pid)], { stdio: 'ignore' });
-    return pins;
-  } catch (error) {
-    log(`note: could not pin the processes to cores (${(error as Error).message.split('\n')[0]}): results vary more`);
-    return undefined;
-  }
+const FAUXQS_COPY_OBJECT_LIMIT = 2 ** 31;
+/** Requests in flight of the ceilings' bare HTTP requests, and of the ceiling process. */
+const CEILING_IN_FLIGHT = 256;
+
+/** The command lines found, or why they are left out. */
+interface Tools {
+  readonly awsCli?: string;
+  readonly awsCliVersion: string;
+  readonly rclone?: string;
+  readonly rcloneVersion: string;
 }
 
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
+function findTools(options: Options): Tools {
+  const awsCli = options.awsCli ? findAwsCli() : undefined;
+  const rclone = options.rclone ? findRclone() : undefined;
+  if (options.awsCli && !awsCli) {
+    log('NOTE: the AWS CLI is not installed (Debian package awscli, /usr/bin/aws): it is left out of this run');
   }
-})();
-
-/** CPU seconds of a process (own, and of its waited-for children), from /proc. */
-function procCpu(pid: number | 'self'): { own: number; children: number } {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
-    const ticks = (i: number) => Number(fields[i - 3]);
-    return { own: (ticks(14) + ticks(15)) / CLOCK_TICKS, children: (ticks(16) + ticks(17)) / CLOCK_TICKS };
-  } catch {
-    return { own: NaN, children: NaN };
+  if (options.rclone && !rclone) {
+    log('NOTE: rclone is not installed (Debian package rclone, /usr/bin/rclone): it is left out of this run');
   }
-}
-
-/** Busy and stolen CPU seconds of the whole machine (all cores), from /proc/stat. */
-function machineCpu(): { busy: number; steal: number } {
-  try {
-    const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    // user nice system idle iowait irq softirq steal (guest time is already in user).
-    const [user, nice, system, , , irq, softirq, steal] = ticks;
-    return { busy: (user + nice + system + irq + softirq) / CLOCK_TICKS, steal: steal / CLOCK_TICKS };
-  } catch {
-    return { busy: NaN, steal: NaN };
-  }
-}
-
-interface CpuSnapshot {
-  readonly server: number;
-  readonly proxy: number;
-  readonly benchmark: number;
-  readonly children: number;
-  /** CPU of every other process on the machine (other work disturbs the run). */
-  readonly other: number;
-  /** CPU stolen by the hypervisor. */
-  readonly steal: number;
-}
-
-function cpuDifference(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
-  const server = after.server - before.server;
-  const proxy = after.proxy - before.proxy;
-  const benchmark = after.benchmark - before.benchmark;
-  const children = after.children - before.children;
   return {
-    server,
-    proxy,
-    benchmark,
-    children,
-    other: Math.max(0, after.other - before.other - server - proxy - benchmark - children),
-    steal: after.steal - before.steal,
+    awsCli,
+    awsCliVersion: awsCli ? commandOutput(awsCli, ['--version'], awsCliEnvironment(os.tmpdir(), awsCli)) : options.awsCli ? 'not installed' : 'not run',
+    rclone,
+    rcloneVersion: rclone ? commandOutput(rclone, ['version']) : options.rclone ? 'not installed' : 'not run',
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Measurements.
-
-type ContenderKind = 'ceiling' | 'engine' | 'aws-cli' | 'engine-cli' | 'sweep';
-
-/** One timed copy. */
-interface Run {
-  readonly seconds: number;
-  /** Requests the proxy saw, by S3 operation. */
-  readonly requests: Record<string, number>;
-  /** CPU seconds during the run: the server, the proxy, this process, and child command lines. */
-  readonly cpuSeconds: CpuSnapshot;
-  /** Problems found by the check of the copy (empty: the destination matches the source). */
-  readonly problems: readonly string[];
-}
-
-interface Measurement {
-  readonly workload: Workload['name'];
-  readonly latencyMs: number;
-  readonly kind: ContenderKind;
-  readonly contender: string;
-  readonly settings: Record<string, unknown>;
-  readonly runs: Run[];
-}
-
-interface Summary {
-  readonly seconds: number;
-  readonly objectsPerSecond: number;
-  readonly megabytesPerSecond: number;
-  readonly requestsPerObject: number;
-  /** Median CPU use during the runs, as a fraction of one core. */
-  readonly cpuUse: CpuSnapshot;
-  readonly minSeconds: number;
-  readonly maxSeconds: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function summarize(m: Measurement, workload: Workload): Summary {
-  const seconds = median(m.runs.map((r) => r.seconds));
-  const requests = median(m.runs.map((r) => Object.values(r.requests).reduce((a, b) => a + b, 0)));
-  const use = (pick: (c: CpuSnapshot) => number) => median(m.runs.map((r) => pick(r.cpuSeconds) / r.seconds));
-  return {
-    seconds,
-    objectsPerSecond: workload.count / seconds,
-    megabytesPerSecond: (workload.count * workload.sizeBytes) / MB / seconds,
-    requestsPerObject: requests / workload.count,
-    cpuUse: {
-      server: use((c) => c.server),
-      proxy: use((c) => c.proxy),
-      benchmark: use((c) => c.benchmark),
-      children: use((c) => c.children),
-      other: use((c) => c.other),
-      steal: use((c) => c.steal),
-    },
-    minSeconds: Math.min(...m.runs.map((r) => r.seconds)),
-    maxSeconds: Math.max(...m.runs.map((r) => r.seconds)),
-  };
-}
-
-/** What one contender does: copy the workload's source prefix to an empty destination prefix. */
-type CopyTask = (destinationPrefix: string) => Promise<void>;
-
-interface Contender {
-  /** Runs of this contender. @default - the `repeats` given to `measure` */
-  readonly repeats?: number;
-  readonly kind: ContenderKind;
-  readonly contender: string;
-  readonly settings: Record<string, unknown>;
-  readonly task: CopyTask;
-}
-
-class Bench {
-  public readonly measurements: Measurement[] = [];
-  public failures = 0;
-  private runNumber = 0;
-
-  public constructor(
-    private readonly s3: LocalS3,
-    private readonly proxy: ProxyProcess,
-    private readonly direct: S3Client,
-    private readonly sources: ReadonlyMap<Workload['name'], ReadonlyMap<string, number>>,
-  ) {}
-
-  /** Runs each contender `repeats` times (or its own), in rounds (every contender once per round). */
-  public async measure(workload: Workload, latencyMs: number, contenders: readonly Contender[], repeats: number): Promise<void> {
-    const entries = contenders.map((c) => {
-      const m: Measurement = { workload: workload.name, latencyMs, kind: c.kind, contender: c.contender, settings: c.settings, runs: [] };
-      this.measurements.push(m);
-      return { c, m };
-    });
-    const rounds = Math.max(...contenders.map((c) => c.repeats ?? repeats));
-    for (let round = 1; round <= rounds; round++) {
-      for (const { c, m } of entries.filter((e) => round <= (e.c.repeats ?? repeats))) {
-        const run = await this.timed(workload, c.task);
-        m.runs.push(run);
-        const status = run.problems.length === 0 ? 'ok' : `WRONG COPY: ${run.problems.slice(0, 3).join('; ')}`;
-        log(`  ${workload.name} +${latencyMs} ms  round ${round}/${rounds}  ${c.contender.padEnd(52)} ${run.seconds.toFixed(3).padStart(7)} s  ${status}`);
-      }
-    }
-  }
-
-  /** A copy that is not recorded (warms up the JIT, the sockets and the server). */
-  public async warmUp(workload: Workload, task: CopyTask): Promise<void> {
-    await this.timed(workload, task);
-  }
-
-  private async timed(workload: Workload, task: CopyTask): Promise<Run> {
-    const destinationPrefix = `copies/run-${String(++this.runNumber).padStart(6, '0')}/`;
-    await this.proxy.takeStats();
-    const before = this.cpu();
-    const start = performance.now();
-    let problems: string[] = [];
-    try {
-      await task(destinationPrefix);
-    } catch (error) {
-      problems.push(`the copy failed: ${(error as Error).message}`);
-    }
-    const seconds = (performance.now() - start) / 1000;
-    const after = this.cpu();
-    const requests = await this.proxy.takeStats();
-    problems = [...problems, ...await this.check(workload, destinationPrefix)];
-    await this.deletePrefix(destinationPrefix);
-    if (problems.length > 0) {
-      this.failures++;
-    }
-    return {
-      seconds,
-      requests,
-      cpuSeconds: cpuDifference(before, after),
-      problems,
-    };
-  }
-
-  private cpu(): CpuSnapshot {
-    const usage = process.cpuUsage();
-    const machine = machineCpu();
-    const own = {
-      server: procCpu(this.s3.pid).own,
-      proxy: procCpu(this.proxy.pid).own,
-      benchmark: (usage.user + usage.system) / 1e6,
-      children: procCpu('self').children,
-    };
-    // Raw totals here; `other` becomes the machine's busy time minus ours in the difference.
-    return { ...own, other: machine.busy, steal: machine.steal };
-  }
-
-  /** The destination must list exactly the source's relative keys, with the same sizes. */
-  private async check(workload: Workload, destinationPrefix: string): Promise<string[]> {
-    const expected = this.sources.get(workload.name)!;
-    const actual = await listKeys(this.direct, DESTINATION_BUCKET, destinationPrefix);
-    const problems: string[] = [];
-    for (const [key, size] of expected) {
-      const copied = actual.get(destinationPrefix + key);
-      if (copied === undefined) {
-        problems.push(`${key} missing`);
-      } else if (copied !== size) {
-        problems.push(`${key} has ${copied} bytes instead of ${size}`);
-      }
-    }
-    if (actual.size !== expected.size) {
-      problems.push(`${actual.size} keys at the destination instead of ${expected.size}`);
-    }
-    return problems.length > 5 ? [...problems.slice(0, 5), `and ${problems.length - 5} more`] : problems;
-  }
-
-  private async deletePrefix(prefix: string): Promise<void> {
-    const keys = [...(await listKeys(this.direct, DESTINATION_BUCKET, prefix)).keys()];
-    for (let i = 0; i < keys.length; i += 1000) {
-      const answer = await this.direct.send(new DeleteObjectsCommand({
-        Bucket: DESTINATION_BUCKET,
-        Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
-      }));
-      if (answer.Errors?.length) {
-        throw new Error(`could not delete ${answer.Errors.length} copies under ${prefix}: ${answer.Errors[0].Message}`);
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Contenders.
-
-/**
- * A client for the ceiling: no socket limit, no SDK retries (a failure shows). Free sockets are
- * kept without limit too: with the agent's default `maxFreeSockets` (256), every run with 2,000
- * requests in flight would open 1,744 new connections (measured) and queue in the listen backlog.
- */
-function unlimitedClient(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: LOCAL_S3_REGION,
-    forcePathStyle: true,
-    credentials: { ...LOCAL_S3_CREDENTIALS },
-    maxAttempts: 1,
-    // As in the engine's createS3Client: the handler chain is built once per command type.
-    cacheMiddleware: true,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity }),
-      connectionTimeout: 10_000,
-      requestTimeout: 300_000,
-    }),
-  });
-}
-
-/** Runs `task` for every item, `inFlight` at a time. */
-async function inFlight<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      await task(items[next++]);
-    }
-  }));
-}
-
-/** Ceiling: CopyObject for every object, `limit` in flight (all at once by default). */
-function ceilingCopyObject(client: S3Client, workload: Workload, keys: readonly string[], limit = keys.length): CopyTask {
-  return (destinationPrefix) => inFlight(keys, limit, async (key) => {
-    await client.send(new CopyObjectCommand({
-      Bucket: DESTINATION_BUCKET,
-      Key: destinationPrefix + key,
-      CopySource: `${SOURCE_BUCKET}/${workload.prefix}${key}`,
-      MetadataDirective: 'COPY',
-    }));
-  });
 }
 
 /**
- * The headers of a SigV4-signed CopyObject (as the SDK and the engine send them), with a fixed
- * signature: fauxqs does not check signatures, and the client spends no CPU on signing.
+ * A rough estimate of the run's length, from the rates of earlier runs on a 2-core machine
+ * (objects/s at 0 and 30 ms; MB/s for the large object) and the time to check and delete a copy.
  */
-const SIGNED_SHAPE_HEADERS = {
-  'x-amz-date': '20261122T000000Z',
-  'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-  'authorization': 'AWS4-HMAC-SHA256 Credential=test/20261122/us-east-1/s3/aws4_request, '
-    + 'SignedHeaders=content-length;host;x-amz-content-sha256;x-amz-copy-source;x-amz-date;x-amz-metadata-directive, '
-    + `Signature=${'0'.repeat(64)}`,
-};
-
-/**
- * CopyObject requests over plain HTTP (no SDK), `limit` in flight: bare (no authentication headers
- * at all), or with the headers of a signed request and a fixed signature.
- */
-function rawHttpCopyObject(
-  endpoint: string, agent: http.Agent, workload: Workload, keys: readonly string[], limit: number, signedShape: boolean,
-): CopyTask {
-  const query = signedShape ? '?x-id=CopyObject' : '';
-  const copy = (destinationKey: string, source: string) => new Promise<void>((resolve, reject) => {
-    const headers = { 'x-amz-copy-source': source, 'x-amz-metadata-directive': 'COPY', 'content-length': 0, ...(signedShape ? SIGNED_SHAPE_HEADERS : {}) };
-    const request = http.request(`${endpoint}/${DESTINATION_BUCKET}/${destinationKey}${query}`, { method: 'PUT', agent, headers }, (response) => {
-      response.resume();
-      response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`CopyObject answered HTTP ${response.statusCode}`))));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end();
-  });
-  return (destinationPrefix) => inFlight(keys, limit, (key) => copy(destinationPrefix + key, `${SOURCE_BUCKET}/${workload.prefix}${key}`));
-}
-
-/** Ceiling: multipart copies with every UploadPartCopy of every object in flight at once. */
-function ceilingUploadPartCopy(client: S3Client, workload: Workload, keys: readonly string[], partBytes: number): CopyTask {
-  return async (destinationPrefix) => {
-    const uploads = await Promise.all(keys.map(async (key) => {
-      const created = await client.send(new CreateMultipartUploadCommand({ Bucket: DESTINATION_BUCKET, Key: destinationPrefix + key }));
-      return { key, uploadId: created.UploadId! };
-    }));
-    const parts = uploads.flatMap((upload) => {
-      const ranges = [];
-      for (let start = 0, partNumber = 1; start < workload.sizeBytes; start += partBytes, partNumber++) {
-        ranges.push({ ...upload, partNumber, start, end: Math.min(start + partBytes, workload.sizeBytes) - 1 });
-      }
-      return ranges;
-    });
-    const etags = await Promise.all(parts.map(async (part) => {
-      const answer = await client.send(new UploadPartCopyCommand({
-        Bucket: DESTINATION_BUCKET,
-        Key: destinationPrefix + part.key,
-        UploadId: part.uploadId,
-        PartNumber: part.partNumber,
-        CopySource: `${SOURCE_BUCKET}/${workload.prefix}${part.key}`,
-        CopySourceRange: `bytes=${part.start}-${part.end}`,
-      }));
-      return { ...part, etag: answer.CopyPartResult?.ETag };
-    }));
-    await Promise.all(uploads.map((upload) => client.send(new CompleteMultipartUploadCommand({
-      Bucket: DESTINATION_BUCKET,
-      Key: destinationPrefix + upload.key,
-      UploadId: upload.uploadId,
-      MultipartUpload: {
-        Parts: etags.filter((p) => p.uploadId === upload.uploadId).map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
-      },
-    }))));
+function estimateSeconds(options: Options, small: readonly Workload[], large: readonly Workload[], tools: Tools): number {
+  const smallRates: Record<string, [number, number]> = {
+    'ceiling': [3500, 3300],
+    'engine': [3800, 3600],
+    'sweep': [3500, 2000],
+    'ceiling-process': [3000, 2500],
+    'engine-cli': [2000, 1800],
+    'rclone': [2000, 1500],
+    'aws-cli': [670, 260],
   };
-}
-
-/** The engine: `copyDataset` with a fresh client, as one copy job would have. */
-/**
- * The engine's clients, one per socket limit, kept across runs like the ceilings' clients: every
- * contender in the process copies on warm keep-alive connections, so that the runs compare request
- * rates, not connection set-up (the command lines, new processes, start cold by nature).
- */
-const engineClients = new Map<string, S3Client>();
-
-function engineClientFor(endpoint: string, maxSockets: number | undefined): S3Client {
-  const id = `${endpoint} ${maxSockets ?? 'default'}`;
-  let client = engineClients.get(id);
-  if (!client) {
-    client = createS3Client({ endpoint, maxSockets });
-    engineClients.set(id, client);
-    const created = client;
-    cleanups.push(() => created.destroy());
-  }
-  return client;
-}
-
-function engineCopy(endpoint: string, workload: Workload, options: Partial<CopyOptions> = {}, maxSockets?: number): CopyTask {
-  return async (destinationPrefix) => {
-    const client = engineClientFor(endpoint, maxSockets);
-    const result = await copyDataset(
-      { bucket: SOURCE_BUCKET, prefix: workload.prefix },
-      { bucket: DESTINATION_BUCKET, prefix: destinationPrefix },
-      { sourceClient: client, ...options },
-    );
-    if (!result.complete || result.objectsCopied !== workload.count) {
-      throw new Error(`the engine copied ${result.objectsCopied} of ${workload.count} objects: ${result.failures.slice(0, 3).map((f) => `${f.key}: ${f.error}`).join('; ')}`);
-    }
-  };
-}
-
-/** Runs a command line to its end; rejects unless it exits with 0. */
-function runCommand(
-  command: string, args: readonly string[], env: NodeJS.ProcessEnv, exitCodes: readonly number[] = [0],
-): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    runningChildren.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout = (stdout + chunk.toString('utf8')).slice(-20_000);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
-    });
-    child.once('error', (error) => {
-      runningChildren.delete(child);
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      runningChildren.delete(child);
-      if (code !== null && exitCodes.includes(code)) {
-        resolve({ stdout, stderr });
-      } else {
-        reject(new Error(`${path.basename(command)} exited with ${code ?? signal}: ${stderr.trim().slice(-500)}`));
-      }
-    });
-  });
-}
-
-/** The AWS CLI's environment: the test credentials, an empty HOME (no config), nothing else. */
-function awsCliEnvironment(home: string): NodeJS.ProcessEnv {
-  return {
-    PATH: '/usr/bin:/bin',
-    HOME: home,
-    LANG: 'C.UTF-8',
-    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: LOCAL_S3_REGION,
-  };
-}
-
-/** The engine command line's environment: the AWS CLI's, and the region as the SDK reads it. */
-function engineCliEnvironment(home: string): NodeJS.ProcessEnv {
-  return { ...awsCliEnvironment(home), AWS_REGION: LOCAL_S3_REGION, AWS_EC2_METADATA_DISABLED: 'true' };
-}
-
-/** `aws s3 cp --recursive` with default settings. */
-function awsCliCopy(endpoint: string, workload: Workload, home: string): CopyTask {
-  return async (destinationPrefix) => {
-    await runCommand(AWS_CLI, [
-      's3', 'cp', '--recursive', `s3://${SOURCE_BUCKET}/${workload.prefix}`, `s3://${DESTINATION_BUCKET}/${destinationPrefix}`,
-      '--endpoint-url', endpoint,
-    ], awsCliEnvironment(home));
-  };
-}
-
-/** This library's command line (a bundle of src/cli/cli.ts), a process like the AWS CLI. */
-function engineCliCopy(bundle: string, endpoint: string, workload: Workload, home: string, extra: readonly string[] = []): CopyTask {
-  return async (destinationPrefix) => {
-    const { stdout } = await runCommand(process.execPath, [
-      bundle, 'copy', `s3://${SOURCE_BUCKET}/${workload.prefix}`, `s3://${DESTINATION_BUCKET}/${destinationPrefix}`,
-      '--endpoint-url', endpoint, '--json', '--no-progress', ...extra,
-    ], engineCliEnvironment(home));
-    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { complete?: boolean; objectsCopied?: number };
-    if (result.complete !== true || result.objectsCopied !== workload.count) {
-      throw new Error(`the engine's command line reported ${stdout.trim().slice(-300)}`);
-    }
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Report.
-
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-const pad = (text: string, width: number) => text.padEnd(width);
-const num = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
-const percent = (fraction: number) => (Number.isFinite(fraction) ? String(Math.round(fraction * 100)) : '-');
-
-interface Row {
-  readonly m: Measurement;
-  readonly s: Summary;
-}
-
-function rowsOf(measurements: readonly Measurement[], workload: Workload, latencyMs: number): Row[] {
-  return measurements
-    .filter((m) => m.workload === workload.name && m.latencyMs === latencyMs && m.kind !== 'sweep')
-    .map((m) => ({ m, s: summarize(m, workload) }));
-}
-
-/** The fastest of some rows, or undefined. */
-function best(rows: readonly Row[]): Row | undefined {
-  return rows.length > 0 ? rows.reduce((a, b) => (b.s.objectsPerSecond > a.s.objectsPerSecond ? b : a)) : undefined;
-}
-
-/**
- * The best ceiling variant (the server's ceiling), the best one that went through the SDK, the
- * engine with its defaults, and the AWS CLI, of one workload and latency.
- */
-function keyRows(rows: readonly Row[]) {
-  const ceilings = rows.filter((r) => r.m.kind === 'ceiling');
-  const ceiling = best(ceilings);
-  const sdkCeiling = best(ceilings.filter((r) => r.m.contender.startsWith('ceiling: SDK')));
-  const awsCli = rows.find((r) => r.m.kind === 'aws-cli');
-  return { ceiling, sdkCeiling, awsCli };
-}
-
-function table(measurements: readonly Measurement[], workload: Workload, latencyMs: number): string[] {
-  const rows = rowsOf(measurements, workload, latencyMs);
-  const { ceiling, sdkCeiling, awsCli } = keyRows(rows);
-  const lines = [
-    `== ${workload.name}: ${workload.label}, +${latencyMs} ms per request (median of the runs) ==`,
-    `${pad('contender', 60)}${'objects/s'.padStart(10)}${'MB/s'.padStart(8)}${'seconds'.padStart(9)}${'spread'.padStart(8)}`
-      + `${'req/obj'.padStart(8)}${'÷ceiling'.padStart(9)}${'÷sdk ceil'.padStart(10)}${'÷aws cli'.padStart(9)}   cpu% server/proxy/bench/cli other`,
-  ];
-  for (const { m, s } of rows) {
-    const vsCeiling = ceiling ? s.objectsPerSecond / ceiling.s.objectsPerSecond : NaN;
-    const vsSdkCeiling = sdkCeiling ? s.objectsPerSecond / sdkCeiling.s.objectsPerSecond : NaN;
-    const vsCli = awsCli ? s.objectsPerSecond / awsCli.s.objectsPerSecond : NaN;
-    const failed = m.runs.some((r) => r.problems.length > 0) ? '  WRONG COPY' : '';
-    const spread = `${percent((s.maxSeconds - s.minSeconds) / s.seconds)}%`;
-    const cpu = [s.cpuUse.server, s.cpuUse.proxy, s.cpuUse.benchmark, s.cpuUse.children].map(percent).join('/');
-    lines.push(`${pad(m.contender, 60)}${num(s.objectsPerSecond).padStart(10)}${num(s.megabytesPerSecond).padStart(8)}`
-      + `${num(s.seconds, 3).padStart(9)}${spread.padStart(8)}${num(s.requestsPerObject, 2).padStart(8)}`
-      + `${num(vsCeiling, 2).padStart(9)}${num(vsSdkCeiling, 2).padStart(10)}${num(vsCli, 2).padStart(9)}   ${cpu} ${percent(s.cpuUse.other)}${failed}`);
-  }
-  return lines;
-}
-
-function sweepTable(measurements: readonly Measurement[], concurrencies: readonly number[], latencies: readonly number[]): string[] {
-  if (concurrencies.length === 0) {
-    return [];
-  }
-  const lines = [
-    `== engine concurrency sweep, ${SMALL.label} (objects/s, median; ÷ the ceiling of the same latency) ==`,
-    `${pad('concurrency', 14)}${latencies.map((l) => `+${l} ms`.padStart(22)).join('')}`,
-  ];
-  for (const concurrency of concurrencies) {
-    const cells = latencies.map((latencyMs) => {
-      const m = measurements.find((x) => x.workload === 'small' && x.latencyMs === latencyMs && (concurrency === ENGINE_DEFAULTS.concurrency
-        ? x.kind === 'engine' && x.settings.defaults === true
-        : x.kind === 'sweep' && x.settings.concurrency === concurrency));
-      const { ceiling } = keyRows(rowsOf(measurements, SMALL, latencyMs));
-      if (!m) {
-        return '-'.padStart(22);
-      }
-      const s = summarize(m, SMALL);
-      return `${num(s.objectsPerSecond)} (${num(ceiling ? s.objectsPerSecond / ceiling.s.objectsPerSecond : NaN, 2)})`.padStart(22);
-    });
-    const mark = concurrency === ENGINE_DEFAULTS.concurrency ? ' (default)' : '';
-    lines.push(`${pad(`${concurrency}${mark}`, 14)}${cells.join('')}`);
-  }
-  return lines;
-}
-
-interface TargetCheck {
-  readonly target: string;
-  readonly measured: string;
-  readonly met: boolean | undefined;
-}
-
-function targets(measurements: readonly Measurement[], latencies: readonly number[]): TargetCheck[] {
-  const checks: TargetCheck[] = [];
-  const ratio = (a: Row | undefined, b: Row | undefined) => (a && b ? a.s.objectsPerSecond / b.s.objectsPerSecond : NaN);
-  const verdict = (value: number, limit: number) => (Number.isFinite(value) ? value >= limit : undefined);
-  for (const latencyMs of latencies) {
-    for (const workload of [SMALL, LARGE]) {
-      const rows = rowsOf(measurements, workload, latencyMs);
-      if (rows.length === 0) {
-        continue;
-      }
-      const { ceiling, sdkCeiling, awsCli } = keyRows(rows);
-      const engines = rows.filter((r) => r.m.kind === 'engine');
-      // The best ceiling of the same operation, for the engine's multipart settings.
-      const partCeilings = rows.filter((r) => r.m.kind === 'ceiling' && r.m.settings.operation === 'UploadPartCopy');
-      const partCeiling = partCeilings.length > 0
-        ? partCeilings.reduce((a, b) => (b.s.objectsPerSecond > a.s.objectsPerSecond ? b : a)) : undefined;
-      for (const engine of engines) {
-        const multipart = engine.m.settings.multipartThresholdBytes !== undefined && engine.m.settings.defaults !== true;
-        if (multipart) {
-          // The engine forced through UploadPartCopy: judged against the same operation's ceiling.
-          const r = ratio(engine, partCeiling);
-          checks.push({
-            target: `${workload.name} +${latencyMs} ms: ${engine.m.contender} ≥ 90% of the UploadPartCopy ceiling`,
-            measured: `${percent(r)}% of ${partCeiling?.m.contender ?? 'no ceiling'}; ${percent(ratio(engine, ceiling))}% of ${ceiling?.m.contender ?? 'no ceiling'}`,
-            met: verdict(r, 0.9),
-          });
-          continue;
-        }
-        const r = ratio(engine, ceiling);
-        const sameClient = sdkCeiling && sdkCeiling !== ceiling ? `; ${percent(ratio(engine, sdkCeiling))}% of the SDK ceiling (${sdkCeiling.m.contender})` : '';
-        checks.push({
-          target: `${workload.name} +${latencyMs} ms: ${engine.m.contender} ≥ 90% of the ceiling`,
-          measured: `${percent(r)}% of ${ceiling?.m.contender ?? 'no ceiling'}${sameClient}`,
-          met: verdict(r, 0.9),
-        });
-      }
-      if (workload === SMALL && latencyMs === 30) {
-        const engine = engines.find((r) => r.m.settings.defaults === true);
-        const r = ratio(engine, awsCli);
-        checks.push({ target: 'small +30 ms: engine (defaults) ≥ 2x the AWS CLI\'s objects/s', measured: `${num(r, 2)}x`, met: verdict(r, 2) });
-        const cliProcess = rows.find((x) => x.m.kind === 'engine-cli');
-        const rp = ratio(cliProcess, awsCli);
-        if (cliProcess) {
-          checks.push({ target: 'small +30 ms: engine command line (process start included) ≥ 2x the AWS CLI', measured: `${num(rp, 2)}x`, met: verdict(rp, 2) });
-        }
-      }
-      if (workload === LARGE) {
-        for (const engine of engines) {
-          const r = ratio(engine, awsCli);
-          checks.push({ target: `large +${latencyMs} ms: ${engine.m.contender} not slower than the AWS CLI`, measured: `${num(r, 2)}x`, met: verdict(r, 1) });
-        }
+  const largeRates: Record<string, number> = { 'ceiling': 400, 'engine': 400, 'engine-cli': 250, 'rclone': 200, 'aws-cli': 150 };
+  const processes = ['ceiling-process', 'engine-cli', 'rclone', 'aws-cli'].filter((kind) => ({
+    'ceiling-process': options.ceilingProcess, 'engine-cli': options.engineCli, 'rclone': tools.rclone !== undefined, 'aws-cli': tools.awsCli !== undefined,
+  } as Record<string, boolean>)[kind]);
+  let seconds = 30 + small.reduce((s, w) => s + w.count / 1500, 0) + large.reduce((s, w) => s + w.sizeBytes / MB / 150, 0);
+  for (const latencyMs of options.latencies) {
+    const at = latencyMs > 0 ? 1 : 0;
+    for (const w of small) {
+      const run = (kind: string, repeats: number) => repeats * (w.count / smallRates[kind][at] + w.count / 4000 + 0.3);
+      seconds += run('ceiling', options.inProcessRepeats) * 4 + run('ceiling', options.repeats);
+      seconds += options.inProcess ? run('engine', options.inProcessRepeats) : 0;
+      seconds += processes.reduce((s, kind) => s + run(kind, options.repeats), 0);
+      if (w === small[small.length - 1] && options.inProcess) {
+        seconds += options.sweep.length * run('sweep', options.inProcessRepeats);
       }
     }
-  }
-  return checks;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Setup and main.
-
-function fillRandom(size: number): Buffer {
-  const body = Buffer.allocUnsafe(size);
-  for (let offset = 0; offset < size; offset += 64 * MIB) {
-    randomFillSync(body, offset, Math.min(64 * MIB, size - offset));
-  }
-  return body;
-}
-
-/** Uniform, lowercase, zero-padded keys (fauxqs paginates other key forms wrongly past 1,000 keys). */
-function objectKey(index: number): string {
-  return `obj-${String(index).padStart(6, '0')}.bin`;
-}
-
-async function seed(direct: S3Client): Promise<Map<Workload['name'], Map<string, number>>> {
-  const small: TestObject[] = Array.from({ length: SMALL.count }, (_, i) => ({
-    key: SMALL.prefix + objectKey(i), body: fillRandom(SMALL.sizeBytes), contentType: 'application/octet-stream', metadata: {}, upload: 'put',
-  }));
-  await putObjects(direct, SOURCE_BUCKET, small, 32);
-  for (let i = 0; i < LARGE.count; i++) {
-    const large: TestObject = {
-      key: LARGE.prefix + objectKey(i), body: fillRandom(LARGE.sizeBytes), contentType: 'application/octet-stream', metadata: { seeded: 'multipart' }, upload: 'multipart',
-    };
-    await putObjects(direct, SOURCE_BUCKET, [large], 1, SEED_PART_BYTES);
-  }
-  const sources = new Map<Workload['name'], Map<string, number>>();
-  for (const workload of [SMALL, LARGE]) {
-    const listed = await listKeys(direct, SOURCE_BUCKET, workload.prefix);
-    const relative = new Map([...listed].map(([key, size]) => [key.slice(workload.prefix.length), size]));
-    if (relative.size !== workload.count || [...relative.values()].some((size) => size !== workload.sizeBytes)) {
-      throw new Error(`seeding ${workload.prefix} left ${relative.size} objects instead of ${workload.count} of ${workload.sizeBytes} bytes`);
+    for (const w of large) {
+      const run = (kind: string) => options.repeats * (w.sizeBytes / MB / largeRates[kind] + 1);
+      seconds += 2 * run('ceiling') + (options.inProcess ? 2 * run('engine') : 0)
+        + processes.filter((kind) => kind !== 'ceiling-process').reduce((s, kind) => s + run(kind), 0);
     }
-    sources.set(workload.name, relative);
   }
-  return sources;
-}
-
-function commandOutput(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): string {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', env, timeout: 30_000 }).trim();
-  } catch (error) {
-    return `unavailable (${(error as Error).message.split('\n')[0]})`;
-  }
-}
-
-/** Bundles src/cli/cli.ts as `npx projen bundle` does, into `folder` (assets/ is left alone). */
-function bundleEngineCli(folder: string): string {
-  const outfile = path.join(folder, 'engine-cli', 'index.js');
-  execFileSync(path.join(REPO, 'node_modules', '.bin', 'esbuild'), [
-    '--bundle', './src/cli/cli.ts', '--target=node20', '--platform=node', `--outfile=${outfile}`, '--log-level=warning',
-  ], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
-  return outfile;
-}
-
-/**
- * Median wall time of a command line that does (almost) nothing: its start-up cost. (`aws s3 ls`
- * exits with 1 when it lists nothing.)
- */
-async function startupSeconds(command: string, args: readonly string[], env: NodeJS.ProcessEnv, repeats: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await runCommand(command, args, env, [0, 1]);
-    times.push((performance.now() - start) / 1000);
-  }
-  return median(times);
+  return seconds;
 }
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const began = performance.now();
-  const awsVersion = options.awsCli ? commandOutput(AWS_CLI, ['--version'], awsCliEnvironment(os.tmpdir())) : 'not run';
+  const small = options.workloads.includes('small') ? options.counts.map((count) => smallWorkload(count, options.smallSizeBytes)) : [];
+  const large = options.workloads.includes('large') ? [largeWorkload(options.largeSizeBytes)] : [];
+  const workloads = [...small, ...large];
+  if (options.docs) {
+    // Fail now rather than after the run: the page must have its results block.
+    replaceResultsBlock(fs.readFileSync(options.docs, 'utf8'), []);
+  }
+  const tools = findTools(options);
+  log(`expected duration: about ${Math.ceil(estimateSeconds(options, small, large, tools) / 60)} minutes`
+    + ' (a rough estimate from earlier runs on a quiet 2-core machine)');
+  if (options.quick) {
+    log('--quick: a smoke run; its figures are not for the README');
+  }
 
-  cleanups.push(useLocalS3Credentials());
+  onCleanUp(useLocalS3Credentials());
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'copy-benchmark-'));
-  cleanups.push(() => fs.rmSync(scratch, { recursive: true, force: true }));
-  /** HOME of both command lines: no AWS config or credentials files. */
+  onCleanUp(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  /** HOME of every command line: an empty folder (no AWS or rclone config files). */
   const home = path.join(scratch, 'home');
   fs.mkdirSync(home);
   const engineCliBundle = options.engineCli ? bundleEngineCli(scratch) : undefined;
+  const ceilingBundle = options.ceilingProcess ? bundleCeilingProcess(scratch) : undefined;
 
   log('starting fauxqs and the latency proxy on 127.0.0.1');
   const s3 = await startLocalS3();
-  cleanups.push(() => s3.stop());
+  onCleanUp(() => s3.stop());
   const proxy = await ProxyProcess.start(s3.endpoint);
-  cleanups.push(() => proxy.stop());
+  onCleanUp(() => proxy.stop());
   const pins = options.pin ? pinProcesses([s3.pid, proxy.pid]) : undefined;
   if (pins) {
-    log(`cores: fauxqs and the proxy on ${pins.server}; the engine, the SDK ceilings and the command lines on ${pins.client}`);
+    log(`cores: fauxqs and the proxy on ${pins.server}; this process and the command lines it starts on ${pins.client}`);
   }
   const direct = localS3Client(s3.endpoint);
-  cleanups.push(() => direct.destroy());
+  onCleanUp(() => direct.destroy());
   const unlimited = unlimitedClient(proxy.endpoint);
-  cleanups.push(() => unlimited.destroy());
-  const rawAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  cleanups.push(() => rawAgent.destroy());
+  onCleanUp(() => unlimited.destroy());
+  const rawAgent = new http.Agent({ keepAlive: true, maxSockets: CEILING_IN_FLIGHT });
+  onCleanUp(() => rawAgent.destroy());
 
   await s3.createBucket(SOURCE_BUCKET);
   await s3.createBucket(DESTINATION_BUCKET);
-  log(`seeding ${SMALL.label} and ${LARGE.label}`);
-  const sources = await seed(direct);
+  const sources = await seed(direct, workloads);
   const keysOf = (workload: Workload) => [...sources.get(workload.name)!.keys()];
   const bench = new Bench(s3, proxy, direct, sources);
   const endpoint = proxy.endpoint;
 
-  // Start-up cost of each command line: a process that lists an empty prefix (one request or two).
-  const startup = {
-    awsCliSeconds: options.awsCli
-      ? await startupSeconds(AWS_CLI, ['s3', 'ls', `s3://${SOURCE_BUCKET}/none/`, '--endpoint-url', s3.endpoint], awsCliEnvironment(home), 3)
-        .catch(() => NaN)
-      : NaN,
-    engineCliSeconds: engineCliBundle
-      ? await startupSeconds(process.execPath, [
-        engineCliBundle, 'copy', `s3://${SOURCE_BUCKET}/none/`, `s3://${DESTINATION_BUCKET}/none/`, '--endpoint-url', s3.endpoint, '--json', '--no-progress',
-      ], engineCliEnvironment(home), 3)
-      : NaN,
+  log('measuring start-up costs');
+  const startup = await measureStartup(tools, engineCliBundle, ceilingBundle, home, endpoint);
+
+  if (small.length > 0) {
+    log('warming up the in-process clients (not recorded)');
+    const biggest = small[small.length - 1];
+    await bench.warmUp(biggest, engineCopy(endpoint, biggest));
+    await bench.warmUp(biggest, ceilingCopyObject(unlimited, biggest, keysOf(biggest), CEILING_IN_FLIGHT));
+    await bench.warmUp(biggest, rawHttpCopyObject(endpoint, rawAgent, biggest, keysOf(biggest), CEILING_IN_FLIGHT, false));
+  }
+
+  const processContenders = (workload: Workload): Contender[] => {
+    const part = options.largePartBytes;
+    const isLarge = workload.kind === 'large';
+    return [
+      ...(ceilingBundle && !isLarge ? [{
+        kind: 'ceiling-process' as const,
+        contender: `ceiling process: node, bare HTTP CopyObject, ${CEILING_IN_FLIGHT} in flight`,
+        settings: { inFlight: CEILING_IN_FLIGHT },
+        task: ceilingProcessCopy(ceilingBundle, endpoint, workload, CEILING_IN_FLIGHT),
+      }] : []),
+      ...(engineCliBundle ? [{
+        kind: 'engine-cli' as const,
+        contender: isLarge ? `engine cli: copy --multipart-threshold ${sizeLabel(part)} --part-size ${sizeLabel(part)}` : 'engine cli: copy, defaults',
+        settings: isLarge ? { multipartThresholdBytes: part, partSizeBytes: part } : { defaults: true },
+        task: engineCliCopy(engineCliBundle, endpoint, workload, home, isLarge ? ['--multipart-threshold', `${part}`, '--part-size', `${part}`] : []),
+      }] : []),
+      ...(tools.rclone ? [{
+        kind: 'rclone' as const,
+        contender: `rclone: copy --transfers 256 --checkers 256${isLarge ? ` --s3-copy-cutoff ${rcloneSize(part)}` : ''}`,
+        settings: { version: tools.rcloneVersion, ...(isLarge ? { copyCutoffBytes: part } : {}) },
+        task: rcloneCopy(tools.rclone, endpoint, workload, home, isLarge ? ['--s3-copy-cutoff', rcloneSize(part)] : []),
+      }] : []),
+      ...(tools.awsCli ? [{
+        kind: 'aws-cli' as const,
+        contender: `aws cli: s3 cp --recursive, defaults${isLarge ? ' (8 MiB parts)' : ''}`,
+        settings: { version: tools.awsCliVersion },
+        task: awsCliCopy(tools.awsCli, endpoint, workload, home),
+      }] : []),
+    ];
   };
 
-  log('warming up (not recorded)');
-  await bench.warmUp(SMALL, engineCopy(endpoint, SMALL));
-  await bench.warmUp(SMALL, ceilingCopyObject(unlimited, SMALL, keysOf(SMALL), 256));
-  await bench.warmUp(SMALL, rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, false));
-
-  const large = (partBytes: number) => ({ multipartThresholdBytes: LARGE_THRESHOLD_BYTES, partSizeBytes: partBytes });
-  const mib = (bytes: number) => `${bytes / MIB} MiB`;
   for (const latencyMs of options.latencies) {
     await proxy.setLatencyMs(latencyMs);
-    // Every request at once is measured on its own, after the others: the proxy keeps at most 256
-    // idle connections to fauxqs (Node's default maxFreeSockets), so each such run opens and closes
-    // some 1,750 connections, which slowed the runs after it in the same round.
-    const allAtOnce: Contender = {
-      kind: 'ceiling',
-      contender: `ceiling: SDK CopyObject, ${ALL_AT_ONCE.toLocaleString('en-US')} in flight`,
-      settings: { inFlight: ALL_AT_ONCE, maxSockets: 'Infinity' },
-      task: ceilingCopyObject(unlimited, SMALL, keysOf(SMALL), ALL_AT_ONCE),
-    };
-    const small: Contender[] = [
-      ...[256, 64].map((limit) => ({
-        repeats: options.smallRepeats,
-        kind: 'ceiling' as const,
-        contender: `ceiling: SDK CopyObject, ${limit} in flight`,
-        settings: { inFlight: limit, maxSockets: 'Infinity' },
-        task: ceilingCopyObject(unlimited, SMALL, keysOf(SMALL), limit),
-      })),
-      {
-        repeats: options.smallRepeats,
+    for (const workload of small) {
+      const keys = keysOf(workload);
+      const inProcess = (c: Omit<Contender, 'repeats'>): Contender => ({ ...c, repeats: options.inProcessRepeats });
+      const contenders: Contender[] = [
+        ...[256, 64].map((limit) => inProcess({
+          kind: 'ceiling',
+          contender: `ceiling: SDK CopyObject, ${limit} in flight`,
+          settings: { inFlight: limit, maxSockets: 'Infinity' },
+          task: ceilingCopyObject(unlimited, workload, keys, limit),
+        })),
+        inProcess({
+          kind: 'ceiling',
+          contender: `ceiling: unsigned HTTP CopyObject (no SDK), ${CEILING_IN_FLIGHT} in flight`,
+          settings: { inFlight: CEILING_IN_FLIGHT, maxSockets: CEILING_IN_FLIGHT, headers: 'bare' },
+          task: rawHttpCopyObject(endpoint, rawAgent, workload, keys, CEILING_IN_FLIGHT, false),
+        }),
+        inProcess({
+          kind: 'ceiling',
+          contender: `ceiling: HTTP CopyObject, signed headers (no SDK), ${CEILING_IN_FLIGHT} in flight`,
+          settings: { inFlight: CEILING_IN_FLIGHT, maxSockets: CEILING_IN_FLIGHT, headers: 'signed shape, fixed signature' },
+          task: rawHttpCopyObject(endpoint, rawAgent, workload, keys, CEILING_IN_FLIGHT, true),
+        }),
+        ...(options.inProcess ? [inProcess({
+          kind: 'engine',
+          contender: `engine: copyDataset defaults (concurrency ${ENGINE_DEFAULTS.concurrency})`,
+          settings: { defaults: true, ...ENGINE_DEFAULTS },
+          task: engineCopy(endpoint, workload),
+        })] : []),
+        ...processContenders(workload),
+      ];
+      await bench.measure(workload, latencyMs, contenders, options.repeats);
+      // Every request at once is measured on its own, after the others: the proxy keeps at most 256
+      // idle connections to fauxqs (Node's default maxFreeSockets), so each such run opens and
+      // closes up to some 1,750 connections, which slowed the runs after it in the same round.
+      const allAtOnce = Math.min(ALL_AT_ONCE, workload.count);
+      await bench.measure(workload, latencyMs, [{
         kind: 'ceiling',
-        contender: 'ceiling: unsigned HTTP CopyObject (no SDK), 256 in flight',
-        settings: { inFlight: 256, maxSockets: 256, headers: 'bare' },
-        task: rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, false),
-      },
-      {
-        repeats: options.smallRepeats,
-        kind: 'ceiling',
-        contender: 'ceiling: HTTP CopyObject, signed headers (no SDK), 256 in flight',
-        settings: { inFlight: 256, maxSockets: 256, headers: 'signed shape, fixed signature' },
-        task: rawHttpCopyObject(endpoint, rawAgent, SMALL, keysOf(SMALL), 256, true),
-      },
-      {
-        repeats: options.smallRepeats,
-        kind: 'engine',
-        contender: `engine: copyDataset defaults (concurrency ${ENGINE_DEFAULTS.concurrency})`,
-        settings: { defaults: true, ...ENGINE_DEFAULTS },
-        task: engineCopy(endpoint, SMALL),
-      },
-      ...(options.awsCli ? [{
-        kind: 'aws-cli' as const,
-        contender: 'aws cli: s3 cp --recursive, defaults',
-        settings: { version: awsVersion },
-        task: awsCliCopy(endpoint, SMALL, home),
-      }] : []),
-      ...(engineCliBundle ? [{
-        kind: 'engine-cli' as const,
-        contender: 'engine cli: copy (node process), defaults',
-        settings: {},
-        task: engineCliCopy(engineCliBundle, endpoint, SMALL, home),
-      }] : []),
-      // The engine with its defaults stands for the default concurrency in the sweep.
-      ...options.sweep.filter((c) => c !== ENGINE_DEFAULTS.concurrency).map((concurrency) => ({
-        repeats: options.smallRepeats,
-        kind: 'sweep' as const,
-        contender: `engine sweep: concurrency ${concurrency} (maxSockets ${concurrency})`,
-        settings: { concurrency, maxSockets: concurrency },
-        task: engineCopy(endpoint, SMALL, { concurrency }, concurrency),
-      })),
-    ];
-    if (options.workloads.includes('small')) {
-      await bench.measure(SMALL, latencyMs, small, options.repeats);
-      await bench.measure(SMALL, latencyMs, [allAtOnce], options.repeats);
+        contender: `ceiling: SDK CopyObject, ${allAtOnce.toLocaleString('en-US')} in flight (all at once)`,
+        settings: { inFlight: allAtOnce, maxSockets: 'Infinity' },
+        task: ceilingCopyObject(unlimited, workload, keys, allAtOnce),
+      }], options.repeats);
+      if (workload === small[small.length - 1] && options.inProcess && options.sweep.length > 0) {
+        // The engine with its defaults stands for the default concurrency in the sweep.
+        await bench.measure(workload, latencyMs, options.sweep.filter((c) => c !== ENGINE_DEFAULTS.concurrency).map((concurrency) => ({
+          kind: 'sweep' as const,
+          contender: `engine sweep: concurrency ${concurrency} (maxSockets ${concurrency})`,
+          settings: { concurrency, maxSockets: concurrency },
+          task: engineCopy(endpoint, workload, { concurrency }, concurrency),
+        })), options.inProcessRepeats);
+      }
     }
 
-    const largeContenders: Contender[] = [
-      {
-        kind: 'ceiling',
-        contender: `ceiling: SDK CopyObject, all ${LARGE.count} in flight`,
-        settings: { operation: 'CopyObject' },
-        task: ceilingCopyObject(unlimited, LARGE, keysOf(LARGE)),
-      },
-      ...LARGE_PART_SIZES.map((partBytes) => ({
-        kind: 'ceiling' as const,
-        contender: `ceiling: SDK UploadPartCopy, ${mib(partBytes)} parts, all in flight`,
-        settings: { operation: 'UploadPartCopy', partSizeBytes: partBytes },
-        task: ceilingUploadPartCopy(unlimited, LARGE, keysOf(LARGE), partBytes),
-      })),
-      {
-        kind: 'engine',
-        contender: 'engine: defaults (CopyObject: under the 5 GiB threshold)',
-        settings: { defaults: true, ...ENGINE_DEFAULTS },
-        task: engineCopy(endpoint, LARGE),
-      },
-      ...LARGE_PART_SIZES.map((partBytes) => ({
-        kind: 'engine' as const,
-        contender: `engine: multipart, threshold 8 MiB, ${mib(partBytes)} parts`,
-        settings: large(partBytes),
-        task: engineCopy(endpoint, LARGE, large(partBytes)),
-      })),
-      ...(options.awsCli ? [{
-        kind: 'aws-cli' as const,
-        contender: 'aws cli: s3 cp --recursive, defaults (8 MiB parts)',
-        settings: { version: awsVersion },
-        task: awsCliCopy(endpoint, LARGE, home),
-      }] : []),
-      ...(engineCliBundle ? [{
-        kind: 'engine-cli' as const,
-        contender: 'engine cli: copy --multipart-threshold 8MiB --part-size 8MiB',
-        settings: large(8 * MIB),
-        task: engineCliCopy(engineCliBundle, endpoint, LARGE, home, ['--multipart-threshold', '8MiB', '--part-size', '8MiB']),
-      }] : []),
-    ];
-    if (options.workloads.includes('large')) {
-      await bench.measure(LARGE, latencyMs, largeContenders, options.repeats);
+    for (const workload of large) {
+      const part = options.largePartBytes;
+      const multipart = { multipartThresholdBytes: part, partSizeBytes: part };
+      const copyObject = workload.sizeBytes < FAUXQS_COPY_OBJECT_LIMIT;
+      if (!copyObject) {
+        log(`NOTE: fauxqs cannot copy an object of ${sizeLabel(workload.sizeBytes)} with CopyObject: the CopyObject ceiling and the engine's defaults are left out`);
+      }
+      await bench.measure(workload, latencyMs, [
+        ...(copyObject ? [{
+          kind: 'ceiling' as const,
+          contender: 'ceiling: SDK CopyObject',
+          settings: { operation: 'CopyObject' },
+          task: ceilingCopyObject(unlimited, workload, keysOf(workload)),
+        }] : []),
+        {
+          kind: 'ceiling',
+          contender: `ceiling: SDK UploadPartCopy, ${sizeLabel(part)} parts, all in flight`,
+          settings: { operation: 'UploadPartCopy', partSizeBytes: part },
+          task: ceilingUploadPartCopy(unlimited, workload, keysOf(workload), part),
+        },
+        ...(options.inProcess && copyObject ? [{
+          kind: 'engine' as const,
+          contender: 'engine: copyDataset defaults (CopyObject: under the 5 GiB threshold)',
+          settings: { defaults: true, ...ENGINE_DEFAULTS },
+          task: engineCopy(endpoint, workload),
+        }] : []),
+        ...(options.inProcess ? [
+          {
+            kind: 'engine' as const,
+            contender: `engine: copyDataset, multipart threshold and parts ${sizeLabel(part)}`,
+            settings: { multipart: true, ...multipart },
+            task: engineCopy(endpoint, workload, multipart),
+          },
+        ] : []),
+        ...processContenders(workload),
+      ], options.repeats);
     }
   }
 
+  const biggest = small[small.length - 1];
+  const ratioRows = ratios(bench.measurements, workloads, options.latencies);
+  const checks = targets(bench.measurements, workloads, options.latencies);
   const report: string[] = [];
-  for (const workload of [SMALL, LARGE].filter((w) => options.workloads.includes(w.name))) {
+  for (const workload of workloads) {
     for (const latencyMs of options.latencies) {
-      report.push(...table(bench.measurements, workload, latencyMs), '');
+      report.push(...processTable(bench.measurements, workload, latencyMs), '');
     }
   }
-  report.push(...sweepTable(bench.measurements, options.sweep, options.latencies), '');
-  const checks = targets(bench.measurements, options.latencies);
-  report.push('== targets ==');
-  for (const check of checks) {
-    const verdict = check.met === undefined ? 'n/a ' : check.met ? 'MET ' : 'MISS';
-    report.push(`${verdict}  ${check.target}: ${check.measured}`);
+  for (const workload of workloads) {
+    for (const latencyMs of options.latencies) {
+      report.push(...inProcessTable(bench.measurements, workload, latencyMs), '');
+    }
   }
+  if (biggest) {
+    report.push(...sweepTable(bench.measurements, biggest, options.inProcess ? options.sweep : [], options.latencies), '');
+  }
+  report.push(...ratioTable(ratioRows), '', '== targets ==', ...targetLines(checks), '', ...startupLines(startup), '');
   const elapsedSeconds = (performance.now() - began) / 1000;
   const copiesChecked = bench.measurements.reduce((n, m) => n + m.runs.length, 0);
+  const otherLoad = median(bench.measurements.flatMap((m) => m.runs.map((r) => r.cpuSeconds.other / r.seconds)));
   report.push(
-    '',
-    `process start-up (a command line listing an empty prefix, median of 3): aws cli ${num(startup.awsCliSeconds, 2)} s, `
-      + `engine cli ${num(startup.engineCliSeconds, 2)} s`,
-    'spread: (slowest - fastest run) ÷ median. cpu%: CPU time during the run ÷ wall time, of fauxqs / the proxy process / '
-      + `this process (engine, SDK ceilings) / command lines; other: every other process on this ${os.cpus().length}-core machine`,
-    `copies checked (keys and sizes): ${copiesChecked}, wrong: ${bench.failures}; benchmark took ${elapsedSeconds.toFixed(0)} s`,
-    `aws cli: ${awsVersion}; node ${process.version}`,
+    '1st req: seconds from the start of the copy (a process: its spawn) to the first request the proxy saw; exit: from the last answer '
+      + 'the proxy sent to the end of the copy (a process: its exit). conns: connections opened '
+      + 'to the proxy. spread: (slowest - fastest run) ÷ median. cpu%: CPU time during the run ÷ wall time, of fauxqs / the proxy process / '
+      + `the command line or this process; other: every other process on this ${os.cpus().length}-core machine (median over all runs: `
+      + `${Math.round(otherLoad * 100)}%: above a few percent the machine was busy and the figures are not valid).`,
+    `copies checked (keys, sizes, server-side): ${copiesChecked}, wrong: ${bench.failures}; the benchmark took ${(elapsedSeconds / 60).toFixed(1)} minutes`,
+    `rclone: ${tools.rcloneVersion}; aws cli: ${tools.awsCliVersion}; node ${process.version}`,
   );
   process.stdout.write(`\n${report.join('\n')}\n`);
 
   const cpus = os.cpus();
+  const command = `npx projen benchmark${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const machine = {
+    cores: cpus.length,
+    cpuModel: cpus[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    serverNode: commandOutput(node22Binary(), ['--version']),
+    rclone: tools.rcloneVersion,
+    awscli: tools.awsCliVersion,
+    fauxqs: (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', 'fauxqs', 'package.json'), 'utf8')) as { version: string }).version,
+  };
   const json = {
     date: new Date().toISOString(),
-    command: 'npx ts-node --prefer-ts-exts benchmarks/copy-benchmark.ts',
+    command,
     arguments: process.argv.slice(2),
-    machine: {
-      cores: cpus.length,
-      cpuModel: cpus[0]?.model,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      serverNode: commandOutput(node22Binary(), ['--version']),
-      awscli: awsVersion,
-      fauxqs: (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', 'fauxqs', 'package.json'), 'utf8')) as { version: string }).version,
-    },
+    quick: options.quick,
+    machine,
     setup: {
       server: 'fauxqs on 127.0.0.1 (one Node.js 22 process, objects in memory)',
       proxy: 'startFaultProxy (test/support/s3-local) in its own process: the latency is added to each request before it is forwarded',
-      workloads: [SMALL, LARGE],
+      workloads,
       latenciesMs: options.latencies,
       repeats: options.repeats,
-      smallRepeats: options.smallRepeats,
+      inProcessRepeats: options.inProcessRepeats,
+      largePartBytes: options.largePartBytes,
       cores: pins ?? 'not pinned',
       engineDefaults: ENGINE_DEFAULTS,
-      largeEngineSettings: { multipartThresholdBytes: LARGE_THRESHOLD_BYTES, partSizes: LARGE_PART_SIZES },
+      engineCliBundleBytes: engineCliBundle ? fs.statSync(engineCliBundle).size : undefined,
       megabyte: MB,
-      startup,
     },
-    results: bench.measurements.map((m) => ({
-      ...m,
-      summary: summarize(m, m.workload === 'small' ? SMALL : LARGE),
-    })),
+    startup,
+    ratios: ratioRows,
+    results: bench.measurements.map((m) => ({ ...m, summary: summarize(m, workloads.find((w) => w.name === m.workload)!) })),
     targets: checks,
     copiesChecked,
     wrongCopies: bench.failures,
+    otherLoad,
     elapsedSeconds,
     report,
   };
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   fs.writeFileSync(options.out, `${JSON.stringify(json, null, 2)}\n`);
-  process.stdout.write(`results: ${path.relative(process.cwd(), options.out)}\n`);
+  process.stdout.write(`results: ${options.out}\n`);
+  if (options.docs) {
+    const block = resultsMarkdown({
+      date: json.date.slice(0, 10),
+      command,
+      elapsedSeconds,
+      machine: `${machine.cores} cores (${machine.cpuModel ?? 'unknown CPU'}), ${pins ? `fauxqs and the proxy pinned to core ${pins.server}, the contenders to ${pins.client}` : 'not pinned'}`,
+      versions: `rclone: ${tools.rcloneVersion.replace(/^rclone /, '')}; AWS CLI: ${tools.awsCli ? tools.awsCliVersion.split(' ')[0] : tools.awsCliVersion}; node ${process.version}; fauxqs ${machine.fauxqs}`,
+      wrongCopies: bench.failures,
+      busy: `${Math.round(otherLoad * 100)}%`,
+    }, ratioRows, bench.measurements, workloads, options.latencies, checks, startup);
+    fs.writeFileSync(options.docs, replaceResultsBlock(fs.readFileSync(options.docs, 'utf8'), block));
+    process.stdout.write(`results block rewritten: ${options.docs}\n`);
+  }
   return bench.failures > 0 ? 1 : 0;
+}
+
+/**
+ * Start-up costs (spawn to exit, median of 5): Node.js alone, the engine's command line printing
+ * its usage (Node.js and the bundle's load) and copying an empty prefix (and its client, one
+ * listing or two), the ceiling process on an empty prefix, rclone and the AWS CLI printing their
+ * versions and listing an empty prefix.
+ */
+async function measureStartup(
+  tools: Tools, engineCliBundle: string | undefined, ceilingBundle: string | undefined, home: string, endpoint: string,
+): Promise<Startup> {
+  const startup: Record<string, number> = {};
+  const time = async (what: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, exitCodes: readonly number[] = [0]) => {
+    startup[what] = await startupSeconds(command, args, env, 5, exitCodes).catch((error: Error) => {
+      log(`  start-up of ${what} failed: ${error.message}`);
+      return NaN;
+    });
+  };
+  const bare = { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' };
+  await time('node -e 0 (Node.js alone)', process.execPath, ['-e', '0'], bare);
+  if (engineCliBundle) {
+    const size = `${Math.round(fs.statSync(engineCliBundle).size / KIB).toLocaleString('en-US')} KiB bundle`;
+    await time(`engine cli: node <bundle> --help (${size})`, process.execPath, [engineCliBundle, '--help'], engineCliEnvironment(home));
+    await time('engine cli: copy of an empty prefix', process.execPath, [
+      engineCliBundle, 'copy', `s3://${SOURCE_BUCKET}/none/`, `s3://${DESTINATION_BUCKET}/none/`, '--endpoint-url', endpoint, '--json', '--no-progress',
+    ], engineCliEnvironment(home));
+  }
+  if (ceilingBundle) {
+    await time('ceiling process: copy of an empty prefix', process.execPath, [
+      ceilingBundle, endpoint, SOURCE_BUCKET, 'none/', DESTINATION_BUCKET, 'none/', '1',
+    ], bare, [0, 1]);
+  }
+  if (tools.rclone) {
+    await time('rclone version', tools.rclone, ['version'], bare);
+    await time('rclone lsf of an empty prefix', tools.rclone, rcloneListArgs(), rcloneEnvironment(home, endpoint), [0, 3]);
+  }
+  if (tools.awsCli) {
+    await time('aws --version', tools.awsCli, ['--version'], awsCliEnvironment(home, tools.awsCli));
+    // `aws s3 ls` exits with 1 when it lists nothing.
+    await time('aws s3 ls of an empty prefix', tools.awsCli, ['s3', 'ls', `s3://${SOURCE_BUCKET}/none/`, '--endpoint-url', endpoint],
+      awsCliEnvironment(home, tools.awsCli), [0, 1]);
+  }
+  return startup;
 }
 
 let interrupted = false;
