@@ -139,6 +139,47 @@ project.eslint?.addOverride({
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 
+// ---------------------------------------------------------------------------------------------
+// The house's layers (../shared/design/architecture.md): imports point down, never sideways.
+//   core  <-  data-lake, transfer  <-  express, lustre (may use transfer)
+// Pure modules (rules, sizing, prices, clients, listed keys, the engine) import no aws-cdk-lib;
+// runtime code (the engine, handlers, the command line) imports no construct.
+const AREAS = ['data-lake', 'transfer', 'express', 'lustre', 'cli'];
+const zone = (target: string, from: string[], message: string) => from.map((f) => ({ target: `./src/${target}`, from: `./src/${f}`, message }));
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      ...zone('core', AREAS, 'core is the bottom layer: it imports no area above it'),
+      ...zone('data-lake', ['transfer', 'express', 'lustre', 'cli'], 'the data lake imports core only'),
+      ...zone('transfer', ['data-lake', 'express', 'lustre', 'cli'], 'transfer imports core only'),
+      ...zone('express', ['data-lake', 'lustre', 'cli'], 'express imports core and transfer only'),
+      ...zone('lustre', ['data-lake', 'express', 'cli'], 'lustre imports core and transfer only'),
+      // Runtime code: the engine and the command line see pure modules only.
+      { target: './src/transfer/engine', from: './src', except: ['./transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', './core/listed-keys.ts'],
+        message: 'the copy engine is runtime code: it imports pure modules only, never constructs' },
+      { target: './src/cli', from: './src', except: ['./cli', './transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', './core/listed-keys.ts'],
+        message: 'the command line is runtime code: it imports the engine and pure modules only' },
+      ...['transfer', 'express'].map((area) => ({
+        target: `./src/${area}/handler`,
+        from: './src',
+        except: ['./transfer/handler', './express/handler', './transfer/engine', './transfer/copy-contract.ts', './express/auto-delete-contract.ts',
+          './transfer/defaults.ts', './transfer/overwrite-policy.ts', './core/listed-keys.ts', './core/provider-event.ts'],
+        message: 'a handler is runtime code: it imports contracts, the engine and pure modules only, never constructs',
+      })),
+    ],
+  }],
+});
+const PURE_MODULES = ['src/**/rules.ts', 'src/**/sizing.ts', 'src/**/clients.ts', 'src/core/prices.ts', 'src/core/listed-keys.ts',
+  'src/transfer/engine/**', 'src/**/handler/**', 'src/**/*.lambda.ts', 'src/cli/**', 'src/**/*-contract.ts'];
+project.eslint?.addOverride({
+  files: PURE_MODULES,
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'pure and runtime modules import no aws-cdk-lib or constructs' }],
+    }],
+  },
+});
+
 // Reserved words in any target language fail the build (projen only silences them by default).
 project.compileTask.reset('jsii --fail-on-warnings');
 
