@@ -15,11 +15,12 @@ import { DEFAULTS } from './private/defaults';
 import { fail } from './private/fail';
 import { ImportedExpressCache } from './private/imported-express-cache';
 import {
-  NAME_SUFFIX, UNSUPPORTED_LIFECYCLE_FIELDS, checkBucketBaseName, checkLifecycleAction, checkObjectSize, checkObjectSizeRange,
+  UNSUPPORTED_LIFECYCLE_FIELDS, checkBucketBaseName, checkLifecycleAction, checkObjectSize, checkObjectSizeRange,
   checkZoneIdFormat, checkZoneRegion, expressRegionOfZoneId, unsupportedLifecycleField, unsupportedZoneWarning,
 } from './rules';
 import { MAX_AZ_ID_LENGTH } from './zones';
 import { TrainingStorageError, renderValue } from '../core/errors';
+import { directoryBucketName } from '../core/s3-names';
 import { normalizeKeyPrefix, wholeDays } from '../core/validation';
 
 /**
@@ -278,12 +279,12 @@ export class ExpressCache extends ExpressCacheBase {
   private bucketNameFor(baseName: string | undefined, azId: string): string {
     const zoneIdKnown = !Token.isUnresolved(azId);
     if (baseName === undefined) {
-      return `${this.defaultBaseName()}--${azId}${NAME_SUFFIX}`;
+      return directoryBucketName(this.defaultBaseName(), azId);
     }
     if (!Token.isUnresolved(baseName)) {
       fail(this, checkBucketBaseName(baseName, zoneIdKnown ? azId.length : MAX_AZ_ID_LENGTH, zoneIdKnown));
     }
-    return `${baseName}--${azId}${NAME_SUFFIX}`;
+    return directoryBucketName(baseName, azId);
   }
 
   /** `<path, up to 20>-<hash 8>-<account>`: stable per construct path and account. */

@@ -5,9 +5,8 @@
  *
  * Sources, checked in December 2026:
  * - Amazon S3 User Guide, "Directory bucket naming rules"
- *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html):
- *   `<base-name>--<zone-id>--x-s3`, 3 to 63 characters with the suffix, lowercase letters, digits and
- *   hyphens, starting and ending with a letter or digit, not starting with `xn--` or `sthree-`;
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html), as
+ *   `core/s3-names.ts` encodes them;
  * - Amazon S3 User Guide, "S3 Express One Zone Availability Zones and Regions"
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-Endpoints.html): the zones, see `zones.ts`;
  * - Amazon S3 User Guide, "Working with S3 Lifecycle for directory buckets"
@@ -23,6 +22,9 @@ import {
   AZ_ID_PATTERN, EXPRESS_ONE_ZONE_AZ_IDS, LOCAL_ZONE_ID_PATTERN, MAX_AZ_ID_LENGTH, REGION_OF_AZ_ID_PREFIX,
   ZONE_NAME_PATTERN, regionPrefixOf,
 } from './zones';
+import {
+  isValidDirectoryBucketBaseName, maxDirectoryBucketBaseNameLength, zoneIdOfDirectoryBucketName,
+} from '../core/s3-names';
 
 /** What is wrong with one value: the property, the value as received, and what is allowed. @internal */
 export interface RuleViolation {
@@ -40,52 +42,28 @@ function quoted(value: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bucket names
-
-/** `--x-s3` and the two `--` separators around the zone ID. @internal */
-export const NAME_SUFFIX = '--x-s3';
-/** A directory bucket name is 3 to 63 characters, suffix included. @internal */
-export const MAX_NAME_LENGTH = 63;
-
-/** `<base>--<az-id>--x-s3`, the zone ID captured (an Availability Zone or a Local Zone ID). @internal */
-export const DIRECTORY_BUCKET_NAME_PATTERN = /^[a-z0-9-]+--([a-z]{2,5}[0-9]{1,2}-(?:[a-z]+[0-9]+-)?az[0-9]{1,2})--x-s3$/;
-
-/**
- * The longest base name that fits a zone ID of this length: 63 minus the zone ID, its two `--` and
- * `--x-s3`.
- * @internal
- */
-export function maxBaseNameLength(zoneIdLength: number): number {
-  return MAX_NAME_LENGTH - zoneIdLength - 2 - NAME_SUFFIX.length;
-}
+// Bucket names (the name rule itself is core/s3-names.ts, shared with the copy engine and handlers)
 
 /**
  * A base name of a directory bucket (`bucketBaseName`).
  *
  * @param baseName the literal base name
- * @param zoneIdKnown whether the zone ID is literal (otherwise the longest zone ID is counted)
+ * @param zoneIdLength the length of the zone ID next to it
+ * @param zoneIdKnown whether the zone ID is literal (otherwise `zoneIdLength` is the longest zone ID)
  * @internal
  */
 export function checkBucketBaseName(baseName: string, zoneIdLength: number, zoneIdKnown: boolean): RuleViolation | undefined {
-  const maxBaseLength = maxBaseNameLength(zoneIdLength);
-  if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(baseName) && !baseName.includes('--')
-    && !baseName.startsWith('xn--') && !baseName.startsWith('sthree-') && baseName.length <= maxBaseLength) {
+  if (isValidDirectoryBucketBaseName(baseName, zoneIdLength)) {
     return undefined;
   }
   return violation('bucketBaseName', quoted(baseName), 'lowercase letters, digits and hyphens, starting and ending with a letter or digit, without "--", '
-    + `not starting with "xn--" or "sthree-", at most ${maxBaseLength} characters here (the name <base>--<az-id>--x-s3 is 3 to 63 characters`
-    + `${zoneIdKnown ? '' : `, counting ${MAX_AZ_ID_LENGTH} for a zone ID known at deploy time only`})`);
-}
-
-/** The zone ID a literal directory bucket name holds, or undefined for a name that is not one. @internal */
-export function zoneIdOfBucketName(bucketName: string): string | undefined {
-  const match = DIRECTORY_BUCKET_NAME_PATTERN.exec(bucketName);
-  return match && bucketName.length >= 3 && bucketName.length <= MAX_NAME_LENGTH ? match[1] : undefined;
+    + `not starting with "xn--" or "sthree-", at most ${maxDirectoryBucketBaseNameLength(zoneIdLength)} characters here `
+    + `(the name <base>--<az-id>--x-s3 is 3 to 63 characters${zoneIdKnown ? '' : `, counting ${MAX_AZ_ID_LENGTH} for a zone ID known at deploy time only`})`);
 }
 
 /** The full name of an existing bucket (`fromBucketAttributes`). @internal */
 export function checkImportedBucketName(bucketName: string): RuleViolation | undefined {
-  return zoneIdOfBucketName(bucketName) === undefined
+  return zoneIdOfDirectoryBucketName(bucketName) === undefined
     ? violation('bucketName', quoted(bucketName),
       'a directory bucket name <base>--<az-id>--x-s3, 3 to 63 lowercase letters, digits and hyphens, such as "cache--use1-az4--x-s3"')
     : undefined;

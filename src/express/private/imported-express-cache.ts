@@ -4,9 +4,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { fail } from './fail';
 import { TrainingStorageError, renderValue } from '../../core/errors';
+import { zoneIdOfDirectoryBucketName } from '../../core/s3-names';
 import { ExpressCacheBase } from '../express-cache-base';
 import { ExpressCacheAttributes } from '../express-cache-props';
-import { checkImportedBucketName, zoneIdOfBucketName } from '../rules';
+import { checkImportedBucketName } from '../rules';
 
 /** A directory bucket this stack does not manage. @internal */
 export class ImportedExpressCache extends ExpressCacheBase {
@@ -22,7 +23,7 @@ export class ImportedExpressCache extends ExpressCacheBase {
     if (nameIsLiteral) {
       fail(this, checkImportedBucketName(attrs.bucketName));
     }
-    const nameZoneId = nameIsLiteral ? zoneIdOfBucketName(attrs.bucketName) : undefined;
+    const nameZoneId = nameIsLiteral ? zoneIdOfDirectoryBucketName(attrs.bucketName) : undefined;
     const azId = attrs.availabilityZoneId ?? nameZoneId;
     if (azId === undefined) {
       throw TrainingStorageError.invalidProperty(this, 'availabilityZoneId', 'nothing',
