@@ -12,9 +12,11 @@ export interface ExpressCacheProps {
   /**
    * The subnet whose Availability Zone the bucket goes into: the subnet of the GPU instances.
    *
-   * A subnet created in this app (`ec2.Subnet`, or a subnet of an `ec2.Vpc`) gives its
-   * `AvailabilityZoneId` attribute (CloudFormation `Fn::GetAtt`), so no zone ID is typed by hand.
-   * An imported subnet does not carry its zone ID: pass `availabilityZoneId` instead.
+   * A subnet placed by zone ID (`TrainingVpc.trainingSubnet`, a `TrainingSubnet`) gives its zone
+   * ID at synthesis time: the bucket name is literal and the zone is checked against the zones of S3
+   * Express One Zone. Another subnet created in this app (`ec2.Subnet`, or a subnet of an `ec2.Vpc`)
+   * gives its `AvailabilityZoneId` attribute (CloudFormation `Fn::GetAtt`), known at deploy time
+   * only. An imported subnet does not carry its zone ID: pass `availabilityZoneId` instead.
    * Exactly one of `subnet` and `availabilityZoneId` is required.
    *
    * @default - none: `availabilityZoneId` places the bucket
@@ -72,7 +74,8 @@ export interface ExpressCacheProps {
   /**
    * Add a gateway VPC endpoint for S3 Express One Zone (`com.amazonaws.<region>.s3express`) to this
    * VPC, so that the GPU instances reach the zonal endpoint without a NAT gateway. The endpoint
-   * has no charge.
+   * has no charge. Not for a `TrainingVpc` or `TrainingSubnet`, which add one already: a route
+   * table that routes to S3 Express One Zone already is rejected.
    *
    * @default - no endpoint
    */

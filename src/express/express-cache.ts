@@ -18,10 +18,11 @@ import {
   UNSUPPORTED_LIFECYCLE_FIELDS, checkBucketBaseName, checkLifecycleAction, checkObjectSize, checkObjectSizeRange,
   checkZoneIdFormat, checkZoneRegion, expressRegionOfZoneId, unsupportedLifecycleField, unsupportedZoneWarning,
 } from './rules';
-import { MAX_AZ_ID_LENGTH } from './zones';
 import { TrainingStorageError, renderValue } from '../core/errors';
 import { directoryBucketName } from '../core/s3-names';
+import { availabilityZoneIdOf, gatewayEndpointRouting } from '../core/training-zone';
 import { normalizeKeyPrefix, wholeDays } from '../core/validation';
+import { MAX_AZ_ID_LENGTH } from '../core/zones';
 
 /**
  * An S3 Express One Zone directory bucket in the GPUs' Availability Zone: a training data cache
@@ -145,6 +146,7 @@ export class ExpressCache extends ExpressCacheBase {
     }
 
     if (props.gatewayEndpointVpc) {
+      this.checkNoExpressRoute(props.gatewayEndpointVpc, props);
       this.gatewayEndpoint = new ec2.GatewayVpcEndpoint(this, 'GatewayEndpoint', {
         vpc: props.gatewayEndpointVpc,
         service: ec2.GatewayVpcEndpointAwsService.S3_EXPRESS,
@@ -242,19 +244,38 @@ export class ExpressCache extends ExpressCacheBase {
         'nothing together with subnet: give exactly one of subnet and availabilityZoneId');
     }
     if (props.subnet) {
-      const cfnSubnet = props.subnet.node.defaultChild;
-      if (!(cfnSubnet instanceof ec2.CfnSubnet)) {
+      const azId = availabilityZoneIdOf(props.subnet);
+      if (azId === undefined) {
         throw TrainingStorageError.invalidProperty(this, 'subnet', `an imported subnet (${renderValue(props.subnet.subnetId)})`,
           'a subnet created in this app (ec2.Subnet or a subnet of an ec2.Vpc), whose AvailabilityZoneId CloudFormation returns; '
           + 'for an imported subnet pass its zone ID as availabilityZoneId instead (not its zone name: names differ per account)');
       }
-      return cfnSubnet.availabilityZoneId ?? cfnSubnet.attrAvailabilityZoneId;
+      return azId;
     }
     if (props.availabilityZoneId === undefined) {
       throw TrainingStorageError.invalidProperty(this, 'availabilityZoneId', 'nothing',
         'exactly one of subnet (the GPU subnet) and availabilityZoneId (such as "use1-az4")');
     }
     return props.availabilityZoneId;
+  }
+
+  /**
+   * The endpoint's route tables must not route to S3 Express One Zone already (a TrainingVpc or
+   * TrainingSubnet adds that endpoint): a route table routes a service to one gateway endpoint.
+   */
+  private checkNoExpressRoute(vpc: ec2.IVpc, props: ExpressCacheProps): void {
+    const subnets = props.gatewayEndpointSubnets
+      ? props.gatewayEndpointSubnets.flatMap((selection) => vpc.selectSubnets(selection).subnets)
+      : props.subnet ? [props.subnet] : [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets];
+    for (const subnet of subnets) {
+      const endpoint = gatewayEndpointRouting(subnet, 's3express');
+      if (endpoint) {
+        throw TrainingStorageError.invalidProperty(this, 'gatewayEndpointVpc', `the VPC ${renderValue(vpc.node.path)}`,
+          `nothing here: the route table of subnet ${renderValue(subnet.node.path)} already routes to S3 Express One Zone through `
+          + `the gateway endpoint ${renderValue(endpoint.node.path)} (a TrainingVpc or TrainingSubnet adds one), and a route table `
+          + 'routes a service to one gateway endpoint; leave gatewayEndpointVpc out');
+      }
+    }
   }
 
   private checkZone(azId: string): void {

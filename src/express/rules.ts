@@ -8,7 +8,7 @@
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html), as
  *   `core/s3-names.ts` encodes them;
  * - Amazon S3 User Guide, "S3 Express One Zone Availability Zones and Regions"
- *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-Endpoints.html): the zones, see `zones.ts`;
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-Endpoints.html): the zones, see `core/zones.ts`;
  * - Amazon S3 User Guide, "Working with S3 Lifecycle for directory buckets"
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-lifecycle.html) and
  *   CloudFormation `AWS::S3Express::DirectoryBucket` Rule
@@ -19,12 +19,12 @@
  *   a directory bucket policy allows `s3express:CreateSession` only.
  */
 import {
-  AZ_ID_PATTERN, EXPRESS_ONE_ZONE_AZ_IDS, LOCAL_ZONE_ID_PATTERN, MAX_AZ_ID_LENGTH, REGION_OF_AZ_ID_PREFIX,
-  ZONE_NAME_PATTERN, regionPrefixOf,
-} from './zones';
-import {
   isValidDirectoryBucketBaseName, maxDirectoryBucketBaseNameLength, zoneIdOfDirectoryBucketName,
 } from '../core/s3-names';
+import {
+  AZ_ID_PATTERN, EXPRESS_ONE_ZONE_AZ_IDS, LOCAL_ZONE_ID_PATTERN, MAX_AZ_ID_LENGTH, REGION_OF_AZ_ID_PREFIX,
+  ZONE_NAME_PATTERN, regionPrefixOf,
+} from '../core/zones';
 
 /** What is wrong with one value: the property, the value as received, and what is allowed. @internal */
 export interface RuleViolation {

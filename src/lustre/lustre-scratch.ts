@@ -21,6 +21,7 @@ import { DataLocation } from '../core/data-location';
 import { createDataKey } from '../core/encryption';
 import { TrainingStorageError, renderValue } from '../core/errors';
 import { createEncryptedLogGroup } from '../core/log-group';
+import { availabilityZoneIdOf } from '../core/training-zone';
 import { wholeDays } from '../core/validation';
 
 /** A data repository association: a directory of the file system linked to an S3 location. */
@@ -82,7 +83,9 @@ export interface LustreScratchProps {
 
   /**
    * The subnet of the file system: the training zone, where the GPU instances run. FSx for Lustre
-   * lives in one subnet; traffic from other zones crosses zones.
+   * lives in one subnet; traffic from other zones crosses zones. A subnet placed by zone ID
+   * (`TrainingVpc.trainingSubnet`, a `TrainingSubnet` of `vpc`) makes the zone known at synthesis
+   * time (`availabilityZoneId`).
    */
   readonly subnet: ec2.ISubnet;
 
@@ -673,6 +676,14 @@ export class LustreScratch extends LustreScratchBase {
    * @default - none without `freeCapacityAlarmThreshold`
    */
   public readonly freeCapacityAlarm?: cloudwatch.Alarm;
+  /**
+   * The Availability Zone ID of the file system's subnet: a literal such as `use1-az4` for a subnet
+   * placed by zone ID (`TrainingVpc`, `TrainingSubnet`), known at synthesis time; the subnet's
+   * `Fn::GetAtt AvailabilityZoneId` for another subnet created in this app, known at deploy time.
+   *
+   * @default - unknown for an imported subnet
+   */
+  public readonly availabilityZoneId?: string;
 
   private readonly resource: fsx.CfnFileSystem;
   private readonly lustreVersion: LustreVersion;
@@ -695,6 +706,7 @@ export class LustreScratch extends LustreScratchBase {
     const efa = props.efa ?? false;
 
     this.checkSubnet(props.vpc, props.subnet);
+    this.availabilityZoneId = availabilityZoneIdOf(props.subnet);
     if (intelligentTiering && !persistent) {
       throw TrainingStorageError.invalidProperty(this, 'storageType', 'LustreStorageType.INTELLIGENT_TIERING',
         `LustreStorageType.SSD with ${this.deploymentType}: Intelligent-Tiering is for PERSISTENT_2 only`);
@@ -1083,7 +1095,11 @@ export class LustreScratch extends LustreScratchBase {
     }
     const stack = Stack.of(this);
     const id = JSON.stringify(stack.resolve(subnet.subnetId));
-    if (!subnets.some((s) => s === subnet || JSON.stringify(stack.resolve(s.subnetId)) === id)) {
+    // A subnet created in this app for the VPC outside its subnet lists (a TrainingSubnet) is one of its subnets too.
+    const cfnSubnet = subnet.node.defaultChild;
+    const addedToVpc = cfnSubnet instanceof ec2.CfnSubnet
+      && JSON.stringify(stack.resolve(cfnSubnet.vpcId)) === JSON.stringify(stack.resolve(vpc.vpcId));
+    if (!addedToVpc && !subnets.some((s) => s === subnet || JSON.stringify(stack.resolve(s.subnetId)) === id)) {
       throw TrainingStorageError.invalidProperty(this, 'subnet', renderValue(Token.isUnresolved(subnet.subnetId) ? subnet.node.path : subnet.subnetId),
         'a subnet of vpc: the file system and its security group live in the same VPC');
     }
