@@ -37,13 +37,25 @@ export function availabilityZoneIdOf(subnet: ec2.ISubnet): string | undefined {
   return cfnSubnet.availabilityZoneId ?? cfnSubnet.attrAvailabilityZoneId;
 }
 
+/** Marks the gateway endpoints that the training network constructs add (see {@link markTrainingZoneEndpoint}). */
+const TRAINING_ZONE_ENDPOINT = Symbol.for('cdk-training-storage.TrainingZoneEndpoint');
+
 /**
- * The gateway endpoint of this stack that already routes the subnet's route table to the service
- * (`s3` or `s3express`), or undefined. Several gateway endpoints for one service in a VPC use different
- * route tables (Amazon VPC User Guide, "Gateway endpoints":
- * https://docs.aws.amazon.com/vpc/latest/userguide/vpce-gateway.html): a route table routes the
- * service's prefix list to one endpoint, so a second endpoint on the same route table is a mistake.
- * Reads the construct tree as it is when called.
+ * Marks a gateway endpoint as one a training network construct (`TrainingVpc`, `TrainingSubnet`)
+ * added, so that {@link gatewayEndpointRouting} finds it.
+ * @internal
+ */
+export function markTrainingZoneEndpoint(endpoint: ec2.IGatewayVpcEndpoint): void {
+  Object.defineProperty(endpoint, TRAINING_ZONE_ENDPOINT, { value: true });
+}
+
+/**
+ * The gateway endpoint that a training network construct (`TrainingVpc`, `TrainingSubnet`) of this
+ * stack added and that routes the subnet's route table to the service (`s3` or `s3express`), or
+ * undefined. Several gateway endpoints for one service in a VPC use different route tables (Amazon
+ * VPC User Guide, "Gateway endpoints": https://docs.aws.amazon.com/vpc/latest/userguide/vpce-gateway.html):
+ * a route table routes the service's prefix list to one endpoint, so a second endpoint on the same
+ * route table is a mistake. Reads the construct tree as it is when called.
  * @internal
  */
 export function gatewayEndpointRouting(subnet: ec2.ISubnet, service: string): ec2.CfnVPCEndpoint | undefined {
@@ -55,7 +67,7 @@ export function gatewayEndpointRouting(subnet: ec2.ISubnet, service: string): ec
     return text.endsWith(`.${service}"`) || text.endsWith(`.${service}"]]}`);
   };
   return stack.node.findAll().find((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
-    && (c.vpcEndpointType ?? 'Gateway') === 'Gateway'
+    && c.node.scope !== undefined && TRAINING_ZONE_ENDPOINT in c.node.scope
     && isService(c.serviceName)
     && ((stack.resolve(c.routeTableIds) ?? []) as unknown[]).some((id) => JSON.stringify(id) === routeTable));
 }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { checkLiteralZoneId, failWithPath, placeByZoneId } from './private/place';
 import * as rules from './rules';
+import { markTrainingZoneEndpoint } from '../core/training-zone';
 
 /** Properties of a {@link TrainingSubnet}. */
 export interface TrainingSubnetProps {
@@ -100,11 +101,13 @@ export class TrainingSubnet extends ec2.Subnet {
       this.s3Endpoint = new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', {
         vpc: props.vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnets: [this] }],
       });
+      markTrainingZoneEndpoint(this.s3Endpoint);
     }
     if (props.s3ExpressEndpoint ?? rules.hasS3Express(props.trainingZoneId)) {
       this.s3ExpressEndpoint = new ec2.GatewayVpcEndpoint(this, 'S3ExpressEndpoint', {
         vpc: props.vpc, service: ec2.GatewayVpcEndpointAwsService.S3_EXPRESS, subnets: [{ subnets: [this] }],
       });
+      markTrainingZoneEndpoint(this.s3ExpressEndpoint);
     }
   }
 }

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { allowFlowLogDelivery, createFlowLogsBucket } from './private/flow-logs-bucket';
 import { checkLiteralZoneId, failWithPath, placeByZoneId } from './private/place';
 import * as rules from './rules';
-import { ITrainingZone } from '../core/training-zone';
+import { ITrainingZone, markTrainingZoneEndpoint } from '../core/training-zone';
 import { normalizeKeyPrefix } from '../core/validation';
 
 /** Properties of a {@link TrainingVpc}. */
@@ -149,6 +149,11 @@ export class TrainingVpc extends ec2.Vpc implements ITrainingZone {
     this.trainingSubnet = this.isolatedSubnets[0];
     this.s3Endpoint = this.node.findChild('S3') as ec2.IGatewayVpcEndpoint;
     this.s3ExpressEndpoint = s3ExpressEndpoint ? this.node.findChild('S3Express') as ec2.IGatewayVpcEndpoint : undefined;
+    for (const endpoint of [this.s3Endpoint, this.s3ExpressEndpoint]) {
+      if (endpoint) {
+        markTrainingZoneEndpoint(endpoint);
+      }
+    }
 
     const flowLogsPrefix = normalizeKeyPrefix(this, 'flowLogsPrefix', props.flowLogsPrefix ?? DEFAULTS.flowLogsPrefix);
     this.flowLogsBucket = props.flowLogsBucket ?? createFlowLogsBucket(this, 'FlowLogsBucket');

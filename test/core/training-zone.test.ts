@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { availabilityZoneIdOf, gatewayEndpointRouting } from '../../src/core/training-zone';
+import { availabilityZoneIdOf, gatewayEndpointRouting, markTrainingZoneEndpoint } from '../../src/core/training-zone';
 import { EXPRESS_ONE_ZONE_AZ_IDS, REGION_OF_AZ_ID_PREFIX } from '../../src/core/zones';
 
 function vpcIn(stack: Stack): ec2.Vpc {
@@ -36,15 +36,17 @@ describe('the training zone (core)', () => {
     expect(availabilityZoneIdOf(ec2.Subnet.fromSubnetId(stack, 'Imported', 'subnet-0123'))).toBeUndefined();
   });
 
-  test('gatewayEndpointRouting: the gateway endpoint of the service on the subnet\'s route table, by service and route table', () => {
+  test('gatewayEndpointRouting: the training network\'s gateway endpoint of the service on the subnet\'s route table', () => {
     for (const env of [undefined, { region: 'us-east-1' }]) {
       const stack = new Stack(undefined, 'S', { env });
       const vpc = vpcIn(stack);
       const [first, second] = vpc.isolatedSubnets;
       expect(gatewayEndpointRouting(first, 's3express')).toBeUndefined();
-      vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      markTrainingZoneEndpoint(vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 }));
       expect(gatewayEndpointRouting(first, 's3express')).toBeUndefined(); // s3 is not s3express
       const express = vpc.addGatewayEndpoint('S3Express', { service: ec2.GatewayVpcEndpointAwsService.S3_EXPRESS, subnets: [{ subnets: [second] }] });
+      expect(gatewayEndpointRouting(second, 's3express')).toBeUndefined(); // not one of the training network's endpoints
+      markTrainingZoneEndpoint(express);
       expect(gatewayEndpointRouting(first, 's3express')).toBeUndefined(); // another route table
       expect(gatewayEndpointRouting(second, 's3express')).toBe(express.node.defaultChild);
       expect(gatewayEndpointRouting(first, 's3')).toBe(vpc.node.findChild('S3').node.defaultChild);
