@@ -4,13 +4,19 @@ import { DatasetCopyExampleStack } from './dataset-copy-stack';
 import { ExpressCacheExampleStack } from './express-cache-stack';
 import { LustreScratchExampleStack } from './lustre-scratch-stack';
 import { SeedObjectCopyExampleStack } from './seed-object-copy-stack';
+import { TRAINING_REGION } from './training-vpc';
 
-/** Adds every example stack to the app, environment-agnostic: no account, credentials or lookups. */
+/**
+ * Adds every example stack to the app, without account, credentials or lookups. The stacks whose GPU
+ * subnet is placed by zone ID (TRAINING_ZONE_ID) name the zone's Region, the others are
+ * environment-agnostic.
+ */
 export function buildExamples(app: App): App {
+  const trainingZoneEnv = { region: TRAINING_REGION };
   new DataLakeExampleStack(app, 'TrainingDataLakeExample');
   new SeedObjectCopyExampleStack(app, 'SeedObjectCopyExample');
   new DatasetCopyExampleStack(app, 'DatasetCopyExample');
-  new ExpressCacheExampleStack(app, 'ExpressCacheExample');
-  new LustreScratchExampleStack(app, 'LustreScratchExample');
+  new ExpressCacheExampleStack(app, 'ExpressCacheExample', { env: trainingZoneEnv });
+  new LustreScratchExampleStack(app, 'LustreScratchExample', { env: trainingZoneEnv });
   return app;
 }

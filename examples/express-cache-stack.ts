@@ -1,28 +1,27 @@
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { GPU_SUBNET_GROUP, trainingVpc } from './training-vpc';
+import { trainingNetwork } from './training-vpc';
 import { ExpressCache, TrainingDataLake } from '../src';
 
 /**
- * An S3 Express One Zone cache next to the GPUs: a VPC with a GPU subnet, a TrainingDataLake, a
- * directory bucket in the GPU subnet's Availability Zone (its zone ID comes from the subnet: none
- * is typed by hand), the import of the `corpus` dataset into the cache at deploy time, and a
- * training role for the GPU instances that mount the cache read-only with Mountpoint (whose sessions
- * are ReadWrite ones: read-only is Mountpoint's `--read-only`).
+ * An S3 Express One Zone cache next to the GPUs: a TrainingVpc whose GPU subnet is placed by zone ID
+ * (use1-az4, so the stack belongs to us-east-1), a TrainingDataLake, a directory bucket in the GPU
+ * subnet's zone (named with the literal zone ID, which the subnet gives: none is typed twice), the
+ * import of the `corpus` dataset into the cache at deploy time, and a training role for the GPU
+ * instances that mount the cache read-only with Mountpoint (whose sessions are ReadWrite ones:
+ * read-only is Mountpoint's `--read-only`).
  */
 export class ExpressCacheExampleStack extends Stack {
   public constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
     const lake = new TrainingDataLake(this, 'Lake');
-    const vpc = trainingVpc(this, 'Vpc', lake.serverAccessLogsBucket!);
-    const gpuSubnet = vpc.selectSubnets({ subnetGroupName: GPU_SUBNET_GROUP }).subnets[0];
+    // The GPU subnet's route table reaches S3 and the zonal endpoint through the VPC's gateway endpoints.
+    const network = trainingNetwork(this, 'Vpc', lake.serverAccessLogsBucket!);
 
     const cache = new ExpressCache(this, 'Cache', {
-      subnet: gpuSubnet,
-      // The GPU subnet's route table reaches the zonal endpoint through a gateway endpoint.
-      gatewayEndpointVpc: vpc,
+      subnet: network.trainingSubnet,
       lifecycleRules: [{ id: 'ExpireScratch', prefix: 'scratch/', expiration: Duration.days(7), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
     const corpus = cache.importFrom(lake.dataset('corpus')); // to datasets/corpus/ in the cache

@@ -2,15 +2,16 @@ import { CfnOutput, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { GPU_SUBNET_GROUP, trainingVpc } from './training-vpc';
+import { trainingNetwork } from './training-vpc';
 import { AlarmTopic, DataRepositoryEvent, LustreScratch, TrainingDataLake } from '../src';
 
 /** Where the GPU instances mount the file system. */
 export const MOUNT_PATH = '/fsx';
 
 /**
- * FSx for Lustre next to the GPUs, linked to the lake: a VPC with a GPU subnet, a TrainingDataLake,
- * a LustreScratch in the first GPU subnet whose `/datasets` imports `datasets/` (new, changed and
+ * FSx for Lustre next to the GPUs, linked to the lake: a TrainingVpc whose GPU subnet is placed by
+ * zone ID (use1-az4, so the stack belongs to us-east-1), a TrainingDataLake, a LustreScratch in the
+ * GPU subnet whose `/datasets` imports `datasets/` (new, changed and
  * deleted objects, metadata at creation, content on first read) and whose `/checkpoints` exports to
  * `checkpoints/` (new, changed and deleted files), a low-free-capacity alarm to an encrypted topic,
  * and a launch template for GPU instances whose user data mounts the file system at `/fsx`, its
@@ -21,12 +22,11 @@ export class LustreScratchExampleStack extends Stack {
     super(scope, id, props);
 
     const lake = new TrainingDataLake(this, 'Lake');
-    const vpc = trainingVpc(this, 'Vpc', lake.serverAccessLogsBucket!);
-    const gpuSubnet = vpc.selectSubnets({ subnetGroupName: GPU_SUBNET_GROUP }).subnets[0];
+    const vpc = trainingNetwork(this, 'Vpc', lake.serverAccessLogsBucket!);
 
     const scratch = new LustreScratch(this, 'Scratch', {
       vpc,
-      subnet: gpuSubnet,
+      subnet: vpc.trainingSubnet, // scratch.availabilityZoneId is 'use1-az4' at synthesis time
       dataRepositories: [
         { location: lake.datasets }, // /datasets, imported automatically
         {

@@ -4,3 +4,4 @@ export * from './transfer/dataset-copy';
 export * from './transfer/overwrite-policy';
 export * from './express';
 export * from './lustre';
+export * from './network';

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgeWildcards } from './acknowledge';
 import { TrainingStorageError, renderValue } from './errors';
+import { isDirectoryBucketName } from './s3-names';
 import { normalizeKeyPrefix, validateSegmentName } from './validation';
 
 /** Options for {@link DataLocation.fromBucket}. */
@@ -187,7 +188,7 @@ export class DataLocation {
     if (this.directoryBucket !== undefined) {
       return this.directoryBucket;
     }
-    return !Token.isUnresolved(this.bucket.bucketName) && this.bucket.bucketName.endsWith('--x-s3');
+    return !Token.isUnresolved(this.bucket.bucketName) && isDirectoryBucketName(this.bucket.bucketName);
   }
 
   private grantSession(grantee: iam.IGrantable, mode: 'ReadOnly' | 'ReadWrite'): iam.Grant {

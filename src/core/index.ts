@@ -4,3 +4,4 @@ export { CompliantKey } from './encryption';
 export type { CompliantKeyProps } from './encryption';
 export * from './alarm-topic';
 export * from './strict-validations';
+export * from './training-zone';

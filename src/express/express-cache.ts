@@ -1,570 +1,28 @@
 import { createHash } from 'crypto';
-import { Duration, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3express from 'aws-cdk-lib/aws-s3express';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AUTO_DELETE_TAG } from './auto-delete-contract';
 import { AutoDeleteObjects } from './auto-delete-objects';
+import { ExpressCacheBase, IExpressCache } from './express-cache-base';
+import { ExpressCacheAttributes, ExpressCacheProps } from './express-cache-props';
+import { DEFAULTS } from './private/defaults';
+import { fail } from './private/fail';
+import { ImportedExpressCache } from './private/imported-express-cache';
 import {
-  AZ_ID_PATTERN, EXPRESS_ONE_ZONE_AZ_IDS, LOCAL_ZONE_ID_PATTERN, MAX_AZ_ID_LENGTH, REGION_OF_AZ_ID_PREFIX,
-  ZONE_NAME_PATTERN, regionPrefixOf,
-} from './zones';
-import { DataLocation } from '../core/data-location';
+  UNSUPPORTED_LIFECYCLE_FIELDS, checkBucketBaseName, checkLifecycleAction, checkObjectSize, checkObjectSizeRange,
+  checkZoneIdFormat, checkZoneRegion, expressRegionOfZoneId, unsupportedLifecycleField, unsupportedZoneWarning,
+} from './rules';
 import { TrainingStorageError, renderValue } from '../core/errors';
+import { directoryBucketName } from '../core/s3-names';
+import { availabilityZoneIdOf, gatewayEndpointRouting } from '../core/training-zone';
 import { normalizeKeyPrefix, wholeDays } from '../core/validation';
-import { DatasetCopy, DatasetCopyEngine } from '../transfer/dataset-copy';
-import { OverwritePolicy } from '../transfer/overwrite-policy';
-
-/** Properties of an {@link ExpressCache}. */
-export interface ExpressCacheProps {
-  /**
-   * The subnet whose Availability Zone the bucket goes into: the subnet of the GPU instances.
-   *
-   * A subnet created in this app (`ec2.Subnet`, or a subnet of an `ec2.Vpc`) gives its
-   * `AvailabilityZoneId` attribute (CloudFormation `Fn::GetAtt`), so no zone ID is typed by hand.
-   * An imported subnet does not carry its zone ID: pass `availabilityZoneId` instead.
-   * Exactly one of `subnet` and `availabilityZoneId` is required.
-   *
-   * @default - none: `availabilityZoneId` places the bucket
-   */
-  readonly subnet?: ec2.ISubnet;
-
-  /**
-   * The Availability Zone **ID** of the bucket, such as `use1-az4`: never a zone name such as
-   * `us-east-1a`, which maps to a different physical zone in each account. A zone ID of a known
-   * Region that S3 Express One Zone is not documented to support gives the acknowledgeable warning
-   * `ExpressCache.UnsupportedZone`. Exactly one of `subnet` and `availabilityZoneId` is required.
-   *
-   * @default - none: `subnet` places the bucket
-   */
-  readonly availabilityZoneId?: string;
-
-  /**
-   * The base of the bucket name: the bucket is named `<bucketBaseName>--<az-id>--x-s3`.
-   * Lowercase letters, digits and hyphens, starting and ending with a letter or digit; the whole
-   * name is 3 to 63 characters. Changing it replaces the bucket (see `removalPolicy`).
-   *
-   * @default - `<construct path, up to 20 characters>-<8 hex digits of the path's hash>-<account ID>`:
-   *   directory bucket names are unique in their zone across all accounts
-   */
-  readonly bucketBaseName?: string;
-
-  /**
-   * SSE-KMS with this customer-managed key, referenced by its key ARN, with S3 Bucket Keys on.
-   * A directory bucket uses one customer-managed key for its whole life, given as key ID or ARN:
-   * an alias and the AWS managed key `aws/s3` are rejected. Grants include the key.
-   *
-   * @default - SSE-S3 (keys that S3 manages)
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Lifecycle rules. Directory buckets support only expiration (`expiration`) and
-   * `abortIncompleteMultipartUploadAfter`, filtered by `prefix` (normalized to end with `/`) and
-   * object size; transitions, noncurrent-version and delete-marker actions (no versioning), expiry
-   * dates and tag filters are rejected. With at least one rule, the bucket policy lets the S3
-   * lifecycle service create `ReadWrite` sessions.
-   *
-   * @default - no lifecycle rules
-   */
-  readonly lifecycleRules?: s3.LifecycleRule[];
-
-  /**
-   * Turn on CloudWatch request metrics for the whole bucket (metrics configuration `EntireBucket`,
-   * which the `metric*` methods read).
-   *
-   * @default true
-   */
-  readonly requestMetricsEnabled?: boolean;
-
-  /**
-   * Add a gateway VPC endpoint for S3 Express One Zone (`com.amazonaws.<region>.s3express`) to this
-   * VPC, so that the GPU instances reach the zonal endpoint without a NAT gateway. The endpoint
-   * has no charge.
-   *
-   * @default - no endpoint
-   */
-  readonly gatewayEndpointVpc?: ec2.IVpc;
-
-  /**
-   * The subnets whose route tables get the gateway endpoint's route (with `gatewayEndpointVpc`).
-   *
-   * @default - `subnet` when the bucket is placed by subnet; otherwise all subnets of the VPC
-   */
-  readonly gatewayEndpointSubnets?: ec2.SubnetSelection[];
-
-  /**
-   * What happens to the bucket when it leaves the stack, or when a change of name or zone replaces
-   * it. `RemovalPolicy.DESTROY` deletes it, which CloudFormation can do only when it is empty: an
-   * explicit opt-in to losing the bucket.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Delete every object in the bucket when the bucket is deleted with the stack, so that
-   * CloudFormation can delete it (it deletes empty buckets only). Needs
-   * `removalPolicy: RemovalPolicy.DESTROY`. The bucket is tagged
-   * `cdk-training-storage:auto-delete-objects` = `true`, and a custom resource (a Lambda function
-   * allowed `s3express:CreateSession` in `ReadWrite` mode and `s3express:ListTagsForResource` on
-   * this bucket only) empties it on stack deletion, and only while the bucket carries that tag.
-   *
-   * @default false - the objects stay, and deleting a non-empty bucket fails
-   */
-  readonly autoDeleteObjects?: boolean;
-}
-
-/** Attributes of an existing directory bucket, for {@link ExpressCache.fromBucketAttributes}. */
-export interface ExpressCacheAttributes {
-  /** The directory bucket's full name: `<base>--<az-id>--x-s3`. */
-  readonly bucketName: string;
-
-  /**
-   * The bucket's Availability Zone ID.
-   *
-   * @default - read from the bucket name (required when the name is an unresolved token)
-   */
-  readonly availabilityZoneId?: string;
-
-  /**
-   * The customer-managed key of the bucket's SSE-KMS default encryption, so that grants include it.
-   *
-   * @default - SSE-S3: grants include no KMS actions
-   */
-  readonly encryptionKey?: kms.IKey;
-}
-
-/** Options of {@link IExpressCache.importFrom}. */
-export interface ExpressCacheImportOptions {
-  /**
-   * Where the data goes in the cache.
-   *
-   * @default - the source location's prefix (`datasets/corpus/` stays `datasets/corpus/`)
-   */
-  readonly destinationPrefix?: string;
-
-  /**
-   * The copy engine.
-   *
-   * @default DatasetCopyEngine.LAMBDA
-   */
-  readonly engine?: DatasetCopyEngine;
-
-  /**
-   * Keys to copy, relative to the source prefix (Lambda engine).
-   *
-   * @default - every object under the source prefix
-   */
-  readonly keys?: string[];
-
-  /**
-   * What to do with objects already in the cache.
-   *
-   * @default OverwritePolicy.IF_DIFFERENT
-   */
-  readonly overwrite?: OverwritePolicy;
-
-  /**
-   * Copy requests in flight at once (Lambda engine), 1 to 1000.
-   *
-   * @default - DatasetCopy's default
-   */
-  readonly concurrency?: number;
-
-  /**
-   * How long the deployment waits for the copy (1 minute to 1 hour).
-   *
-   * @default Duration.hours(1)
-   */
-  readonly totalTimeout?: Duration;
-
-  /**
-   * With `DatasetCopyEngine.BATCH_OPERATIONS`: wait for the job, or only start it.
-   *
-   * @default true
-   */
-  readonly waitForBatchJob?: boolean;
-
-  /**
-   * Where Batch Operations writes its completion report: a general purpose bucket, because Batch
-   * Operations cannot write reports to directory buckets (AWS docs, S3 Control `JobReport`).
-   *
-   * @default - `dataset-copy-reports/` in the source location's bucket
-   */
-  readonly batchReportLocation?: DataLocation;
-
-  /**
-   * How long the copy's logs are kept.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Run the copy functions in this VPC (it needs routes to S3 and S3 Express: gateway endpoints).
-   *
-   * @default - the functions run outside a VPC
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Subnets of `vpc` for the copy functions.
-   *
-   * @default - the VPC's private subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-}
-
-/** Options of {@link IExpressCache.mountpointCommand}. */
-export interface MountpointOptions {
-  /** The local directory to mount at, an absolute path such as `/mnt/cache`. */
-  readonly mountPath: string;
-
-  /**
-   * Mount only the keys under this prefix (`--prefix`), normalized to end with `/`.
-   *
-   * @default - the whole bucket
-   */
-  readonly prefix?: string;
-
-  /**
-   * Local directory for Mountpoint's read cache (`--cache`), an absolute path such as an instance
-   * store volume.
-   *
-   * @default - no local cache
-   */
-  readonly cacheDirectory?: string;
-
-  /**
-   * Largest size of the local cache in MiB (`--max-cache-size`); needs `cacheDirectory`.
-   *
-   * @default - Mountpoint's default: keeps at least 5% of the file system free
-   */
-  readonly maxCacheSizeMiB?: number;
-
-  /**
-   * Mount read-only (`--read-only`). Mountpoint enforces it on the instance: its sessions are still
-   * `ReadWrite` ones (see `IExpressCache.grantMountpointRead`).
-   *
-   * @default false
-   */
-  readonly readOnly?: boolean;
-
-  /**
-   * Allow deleting objects through the mount (`--allow-delete`).
-   *
-   * @default false
-   */
-  readonly allowDelete?: boolean;
-
-  /**
-   * Allow overwriting existing objects through the mount (`--allow-overwrite`).
-   *
-   * @default false
-   */
-  readonly allowOverwrite?: boolean;
-
-  /**
-   * Owner user ID of the mounted files (`--uid`).
-   *
-   * @default - the user that runs mount-s3
-   */
-  readonly uid?: number;
-
-  /**
-   * Owner group ID of the mounted files (`--gid`).
-   *
-   * @default - the group of the user that runs mount-s3
-   */
-  readonly gid?: number;
-}
-
-/**
- * Settings for the Amazon S3 Connector for PyTorch (`s3torchconnector`), for example
- * `S3MapDataset.from_prefix(s3Uri, region=region, endpoint=endpointUrl)`.
- */
-export interface S3ConnectorSettings {
-  /** The directory bucket's name. */
-  readonly bucketName: string;
-  /** The bucket's Region. */
-  readonly region: string;
-  /** The bucket's zonal endpoint: `https://s3express-<az-id>.<region>.amazonaws.com`. */
-  readonly endpointUrl: string;
-  /** The bucket as an `s3://` URI: `s3://<bucket>/`. */
-  readonly s3Uri: string;
-}
-
-/** An S3 Express One Zone directory bucket used as a training data cache. */
-export interface IExpressCache extends IConstruct {
-  /** The bucket name: `<base>--<az-id>--x-s3`. */
-  readonly bucketName: string;
-  /** The bucket ARN: `arn:<partition>:s3express:<region>:<account>:bucket/<name>`. */
-  readonly bucketArn: string;
-  /** The Availability Zone ID the bucket lives in. */
-  readonly availabilityZoneId: string;
-  /** The bucket as an `s3://` URI: `s3://<bucket>/`. */
-  readonly s3Uri: string;
-  /** The zonal endpoint: `https://s3express-<az-id>.<region>.amazonaws.com`. */
-  readonly zonalEndpoint: string;
-  /**
-   * The customer-managed key of SSE-KMS.
-   *
-   * @default - SSE-S3
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * A location in the cache, as a directory-bucket `DataLocation`. Its grants cover the whole
-   * bucket: a session cannot be scoped to a prefix.
-   *
-   * @param prefix the key prefix, normalized to end with `/`; the empty string is the whole bucket
-   */
-  location(prefix: string): DataLocation;
-
-  /**
-   * Lets the grantee read the cache: `s3express:CreateSession` on this bucket with the
-   * `s3express:SessionMode` condition `ReadOnly`, and `kms:GenerateDataKey` and `kms:Decrypt` on the key
-   * (SSE-KMS: GetObject of an SSE-KMS object in a directory bucket needs both).
-   */
-  grantRead(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * Lets the grantee read and write the cache: `s3express:CreateSession` (`ReadWrite` sessions) on
-   * this bucket, and `kms:GenerateDataKey` and `kms:Decrypt` on the key (SSE-KMS).
-   */
-  grantReadWrite(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * Lets the grantee mount the cache with Mountpoint for Amazon S3, read-only
-   * (`mountpointCommand({ readOnly: true })`): `s3express:CreateSession` on this bucket without a
-   * `s3express:SessionMode` condition, and `kms:GenerateDataKey` and `kms:Decrypt` on the key (SSE-KMS).
-   *
-   * Mountpoint requests its sessions without a session mode, also with `--read-only`, and S3 then
-   * creates a `ReadWrite` session where policy allows one (awslabs/mountpoint-s3 issue 1076, open; no
-   * Mountpoint release up to 1.23.0 requests `ReadOnly` sessions). A read-only mount under `grantRead`,
-   * which allows `ReadOnly` sessions only, was reported there to fail at mount time. S3 now documents
-   * that a request without a session mode falls back to a `ReadOnly` session when policy allows no
-   * `ReadWrite` one, which would make `grantRead` enough; this grant does not depend on it.
-   *
-   * The trade-off: IAM lets the grantee create `ReadWrite` sessions, so this grant allows what
-   * `grantReadWrite` allows; the mount is read-only because Mountpoint runs with `--read-only` on the
-   * instance, not because IAM says so. Where writes must be impossible, use `grantRead` and check that
-   * the mount starts.
-   */
-  grantMountpointRead(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * Adds a statement to the bucket policy. A directory bucket policy can only allow
-   * `s3express:CreateSession`: other actions are rejected.
-   */
-  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
-
-  /**
-   * Copies a data location (a lake dataset, for example) into the cache at deploy time, with
-   * `DatasetCopy`. The copy's construct ID is `Import:<destination prefix segments joined with ":">`
-   * (`Import:datasets:corpus` for `datasets/corpus/`, `Import` for the whole bucket): IDs are part of
-   * the API, so renaming the destination prefix replaces the copy.
-   *
-   * @param source what to copy
-   * @param options destination prefix, engine and copy settings
-   */
-  importFrom(source: DataLocation, options?: ExpressCacheImportOptions): DatasetCopy;
-
-  /**
-   * The Mountpoint for Amazon S3 command line that mounts this bucket:
-   * `mount-s3 <bucket> <mountPath> [--prefix p/] [--cache <dir> [--max-cache-size <MiB>]] [--read-only]
-   * [--allow-delete] [--allow-overwrite] [--uid n] [--gid n]`. Usable in user data, with tokens.
-   *
-   * Mountpoint's sessions are `ReadWrite` ones, also with `--read-only`: grant a read-only mount's
-   * role `grantMountpointRead`, a read-write mount's role `grantReadWrite`.
-   */
-  mountpointCommand(options: MountpointOptions): string;
-
-  /** Settings for the Amazon S3 Connector for PyTorch: bucket, Region, zonal endpoint, URI. */
-  s3ConnectorSettings(): S3ConnectorSettings;
-}
-
-/** Defaults, stated once and used by the code and its tests. */
-const DEFAULTS = {
-  metricsFilterId: 'EntireBucket',
-  batchReportPrefix: 'dataset-copy-reports/',
-  removalPolicy: RemovalPolicy.RETAIN,
-  autoDeleteObjects: false,
-};
-
-/** `--x-s3` and the two `--` separators around the zone ID. */
-const NAME_SUFFIX = '--x-s3';
-const MAX_NAME_LENGTH = 63;
-
-/** What the caches, new and imported, share. */
-export abstract class ExpressCacheBase extends Resource implements IExpressCache {
-  public abstract readonly bucketName: string;
-  public abstract readonly bucketArn: string;
-  public abstract readonly availabilityZoneId: string;
-  public abstract readonly encryptionKey?: kms.IKey;
-
-  private bucketView?: s3.IBucket;
-
-  public get s3Uri(): string {
-    return `s3://${this.bucketName}/`;
-  }
-
-  public get zonalEndpoint(): string {
-    const stack = Stack.of(this);
-    // A literal Region gives a literal domain (amazonaws.com); otherwise the AWS::URLSuffix pseudo parameter.
-    const domain = (!Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).domainSuffix) || stack.urlSuffix;
-    return `https://s3express-${this.availabilityZoneId}.${stack.region}.${domain}`;
-  }
-
-  public location(prefix: string): DataLocation {
-    const normalized = normalizeKeyPrefix(this, 'prefix', prefix);
-    return DataLocation.fromBucket(this.asBucket(), normalized, { encryptionKey: this.encryptionKey, directoryBucket: true });
-  }
-
-  public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.location('').grantRead(grantee);
-  }
-
-  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
-    // A ReadWrite session reads too: one statement, not a ReadOnly one next to it.
-    return this.location('').grantWrite(grantee);
-  }
-
-  public grantMountpointRead(grantee: iam.IGrantable): iam.Grant {
-    // Mountpoint's CreateSession carries no x-amz-create-session-mode header: the aws-c-s3 session
-    // provider sends it only when the caller sets it, and Mountpoint does not
-    // (https://github.com/awslabs/mountpoint-s3/issues/1076). Without the header S3 creates a ReadWrite
-    // session when policy allows one (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html,
-    // x-amz-create-session-mode). Mountpoint's own policy for directory buckets is CreateSession
-    // without a condition (https://github.com/awslabs/mountpoint-s3/blob/main/doc/CONFIGURATION.md#directory-buckets).
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3express:CreateSession'],
-      resourceArns: [Stack.of(this).formatArn({ service: 's3express', resource: 'bucket', resourceName: this.bucketName })],
-    });
-    // GetObject on a directory bucket needs kms:GenerateDataKey and kms:Decrypt for an SSE-KMS object
-    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, directory bucket permissions).
-    return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt')) : grant;
-  }
-
-  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    checkSessionOnly(this, statement);
-    return this._addCheckedStatement(statement);
-  }
-
-  public importFrom(source: DataLocation, options: ExpressCacheImportOptions = {}): DatasetCopy {
-    const destinationPrefix = normalizeKeyPrefix(this, 'destinationPrefix', options.destinationPrefix ?? source.prefix);
-    if (Token.isUnresolved(destinationPrefix)) {
-      throw TrainingStorageError.invalidProperty(this, 'destinationPrefix', renderValue(destinationPrefix),
-        'a literal key prefix: it names the copy construct (Import:<segments>)');
-    }
-    const id = destinationPrefix === '' ? 'Import' : `Import:${destinationPrefix.slice(0, -1).split('/').join(':')}`;
-    if (this.node.tryFindChild(id)) {
-      throw TrainingStorageError.invalidProperty(this, 'destinationPrefix', renderValue(destinationPrefix),
-        `a destination prefix that no other importFrom of this cache uses (construct ID ${id} exists already)`);
-    }
-    const engine = options.engine ?? DatasetCopyEngine.LAMBDA;
-    let batchReportLocation: DataLocation | undefined;
-    if (engine === DatasetCopyEngine.BATCH_OPERATIONS) {
-      batchReportLocation = options.batchReportLocation;
-      if (!batchReportLocation) {
-        if (source.isDirectoryBucket) {
-          throw TrainingStorageError.invalidProperty(this, 'batchReportLocation', 'nothing',
-            'a location in a general purpose bucket when the source is a directory bucket: Batch Operations cannot write reports to directory buckets');
-        }
-        batchReportLocation = DataLocation.fromBucket(source.bucket, DEFAULTS.batchReportPrefix, { encryptionKey: source.encryptionKey });
-      } else if (batchReportLocation.isDirectoryBucket) {
-        throw TrainingStorageError.invalidProperty(this, 'batchReportLocation', renderValue(batchReportLocation.s3Uri),
-          'a location in a general purpose bucket: Batch Operations cannot write reports to directory buckets');
-      }
-    }
-    return new DatasetCopy(this, id, {
-      source,
-      destination: this.location(destinationPrefix),
-      engine,
-      keys: options.keys,
-      overwrite: options.overwrite,
-      concurrency: options.concurrency,
-      totalTimeout: options.totalTimeout,
-      waitForBatchJob: options.waitForBatchJob,
-      batchReportLocation,
-      logRetention: options.logRetention,
-      vpc: options.vpc,
-      vpcSubnets: options.vpcSubnets,
-    });
-  }
-
-  public mountpointCommand(options: MountpointOptions): string {
-    const args = ['mount-s3', this.bucketName, localPath(this, 'mountPath', options.mountPath)];
-    if (options.prefix !== undefined) {
-      const prefix = normalizeKeyPrefix(this, 'prefix', options.prefix);
-      if (prefix !== '') {
-        args.push('--prefix', prefix);
-      }
-    }
-    if (options.cacheDirectory !== undefined) {
-      args.push('--cache', localPath(this, 'cacheDirectory', options.cacheDirectory));
-    }
-    if (options.maxCacheSizeMiB !== undefined) {
-      if (options.cacheDirectory === undefined) {
-        throw TrainingStorageError.invalidProperty(this, 'maxCacheSizeMiB', renderValue(options.maxCacheSizeMiB),
-          'nothing without cacheDirectory: the size limits the local cache');
-      }
-      args.push('--max-cache-size', String(positiveInteger(this, 'maxCacheSizeMiB', options.maxCacheSizeMiB, 1)));
-    }
-    if (options.readOnly && (options.allowDelete || options.allowOverwrite)) {
-      throw TrainingStorageError.invalidProperty(this, options.allowDelete ? 'allowDelete' : 'allowOverwrite', 'true',
-        'false with readOnly: true (a read-only mount cannot delete or overwrite)');
-    }
-    if (options.readOnly) {
-      args.push('--read-only');
-    }
-    if (options.allowDelete) {
-      args.push('--allow-delete');
-    }
-    if (options.allowOverwrite) {
-      args.push('--allow-overwrite');
-    }
-    if (options.uid !== undefined) {
-      args.push('--uid', String(positiveInteger(this, 'uid', options.uid, 0)));
-    }
-    if (options.gid !== undefined) {
-      args.push('--gid', String(positiveInteger(this, 'gid', options.gid, 0)));
-    }
-    return args.join(' ');
-  }
-
-  public s3ConnectorSettings(): S3ConnectorSettings {
-    return {
-      bucketName: this.bucketName,
-      region: Stack.of(this).region,
-      endpointUrl: this.zonalEndpoint,
-      s3Uri: this.s3Uri,
-    };
-  }
-
-  /** Adds a statement already checked; imported buckets cannot. @internal */
-  protected abstract _addCheckedStatement(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
-
-  /** This bucket as an `s3.IBucket`, for `DataLocation` (no resource is created). */
-  private asBucket(): s3.IBucket {
-    if (!this.bucketView) {
-      this.bucketView = s3.Bucket.fromBucketAttributes(this, 'BucketRef', {
-        bucketName: this.bucketName,
-        bucketArn: this.bucketArn,
-        encryptionKey: this.encryptionKey,
-      });
-    }
-    return this.bucketView;
-  }
-}
+import { MAX_AZ_ID_LENGTH } from '../core/zones';
 
 /**
  * An S3 Express One Zone directory bucket in the GPUs' Availability Zone: a training data cache
@@ -688,6 +146,7 @@ export class ExpressCache extends ExpressCacheBase {
     }
 
     if (props.gatewayEndpointVpc) {
+      this.checkNoExpressRoute(props.gatewayEndpointVpc, props);
       this.gatewayEndpoint = new ec2.GatewayVpcEndpoint(this, 'GatewayEndpoint', {
         vpc: props.gatewayEndpointVpc,
         service: ec2.GatewayVpcEndpointAwsService.S3_EXPRESS,
@@ -785,13 +244,13 @@ export class ExpressCache extends ExpressCacheBase {
         'nothing together with subnet: give exactly one of subnet and availabilityZoneId');
     }
     if (props.subnet) {
-      const cfnSubnet = props.subnet.node.defaultChild;
-      if (!(cfnSubnet instanceof ec2.CfnSubnet)) {
+      const azId = availabilityZoneIdOf(props.subnet);
+      if (azId === undefined) {
         throw TrainingStorageError.invalidProperty(this, 'subnet', `an imported subnet (${renderValue(props.subnet.subnetId)})`,
           'a subnet created in this app (ec2.Subnet or a subnet of an ec2.Vpc), whose AvailabilityZoneId CloudFormation returns; '
           + 'for an imported subnet pass its zone ID as availabilityZoneId instead (not its zone name: names differ per account)');
       }
-      return cfnSubnet.availabilityZoneId ?? cfnSubnet.attrAvailabilityZoneId;
+      return azId;
     }
     if (props.availabilityZoneId === undefined) {
       throw TrainingStorageError.invalidProperty(this, 'availabilityZoneId', 'nothing',
@@ -800,55 +259,53 @@ export class ExpressCache extends ExpressCacheBase {
     return props.availabilityZoneId;
   }
 
+  /**
+   * The endpoint's route tables must not route to S3 Express One Zone already (a TrainingVpc or
+   * TrainingSubnet adds that endpoint): a route table routes a service to one gateway endpoint.
+   */
+  private checkNoExpressRoute(vpc: ec2.IVpc, props: ExpressCacheProps): void {
+    const subnets = props.gatewayEndpointSubnets
+      ? props.gatewayEndpointSubnets.flatMap((selection) => vpc.selectSubnets(selection).subnets)
+      : props.subnet ? [props.subnet] : [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets];
+    for (const subnet of subnets) {
+      const endpoint = gatewayEndpointRouting(subnet, 's3express');
+      if (endpoint) {
+        throw TrainingStorageError.invalidProperty(this, 'gatewayEndpointVpc', `the VPC ${renderValue(vpc.node.path)}`,
+          `nothing here: the route table of subnet ${renderValue(subnet.node.path)} already routes to S3 Express One Zone through `
+          + `the gateway endpoint ${renderValue(endpoint.node.path)} (a TrainingVpc or TrainingSubnet adds one), and a route table `
+          + 'routes a service to one gateway endpoint; leave gatewayEndpointVpc out');
+      }
+    }
+  }
+
   private checkZone(azId: string): void {
     if (Token.isUnresolved(azId)) {
       return;
     }
-    if (!AZ_ID_PATTERN.test(azId)) {
-      let allowed = 'an Availability Zone ID such as "use1-az4"';
-      if (ZONE_NAME_PATTERN.test(azId)) {
-        allowed += `: ${renderValue(azId)} is a zone name, and zone names map to different physical zones in different accounts; `
-          + 'find the ID with `aws ec2 describe-availability-zones` (ZoneId), or place the bucket with subnet';
-      } else if (LOCAL_ZONE_ID_PATTERN.test(azId)) {
-        allowed += ': Local Zone directory buckets (SingleLocalZone redundancy) are not supported by ExpressCache';
-      }
-      throw TrainingStorageError.invalidProperty(this, 'availabilityZoneId', renderValue(azId), allowed);
-    }
-    const zoneRegion = REGION_OF_AZ_ID_PREFIX[regionPrefixOf(azId)];
+    fail(this, checkZoneIdFormat(azId));
+    const zoneRegion = expressRegionOfZoneId(azId);
     if (!zoneRegion) {
       return; // A Region this library has no list for: no opinion.
     }
     const stackRegion = Stack.of(this).region;
-    if (!Token.isUnresolved(stackRegion) && stackRegion !== zoneRegion) {
-      throw TrainingStorageError.invalidProperty(this, 'availabilityZoneId', renderValue(azId),
-        `an Availability Zone ID of the stack's Region ${stackRegion}: ${renderValue(azId)} is in ${zoneRegion}`);
+    if (!Token.isUnresolved(stackRegion)) {
+      fail(this, checkZoneRegion(azId, zoneRegion, stackRegion));
     }
-    const supported = EXPRESS_ONE_ZONE_AZ_IDS[zoneRegion];
-    if (!supported.includes(azId)) {
-      Validations.of(this).addWarning('ExpressCache.UnsupportedZone',
-        `availabilityZoneId ${renderValue(azId)} is not among the zones where S3 Express One Zone is documented in ${zoneRegion} `
-        + `(${supported.join(', ')}; Amazon S3 User Guide, "S3 Express One Zone Availability Zones and Regions"): creating the `
-        + 'bucket will fail unless AWS supports the zone now. Acknowledge with Validations.of(cache).acknowledge('
-        + "{ id: 'ExpressCache.UnsupportedZone', reason }) if it does.");
+    const warning = unsupportedZoneWarning(azId, zoneRegion);
+    if (warning) {
+      Validations.of(this).addWarning('ExpressCache.UnsupportedZone', warning);
     }
   }
 
   private bucketNameFor(baseName: string | undefined, azId: string): string {
-    const azLength = Token.isUnresolved(azId) ? MAX_AZ_ID_LENGTH : azId.length;
-    const maxBaseLength = MAX_NAME_LENGTH - azLength - 2 - NAME_SUFFIX.length;
+    const zoneIdKnown = !Token.isUnresolved(azId);
     if (baseName === undefined) {
-      return `${this.defaultBaseName()}--${azId}${NAME_SUFFIX}`;
+      return directoryBucketName(this.defaultBaseName(), azId);
     }
     if (!Token.isUnresolved(baseName)) {
-      const allowed = 'lowercase letters, digits and hyphens, starting and ending with a letter or digit, without "--", '
-        + `not starting with "xn--" or "sthree-", at most ${maxBaseLength} characters here (the name <base>--<az-id>--x-s3 is 3 to 63 characters`
-        + `${Token.isUnresolved(azId) ? `, counting ${MAX_AZ_ID_LENGTH} for a zone ID known at deploy time only` : ''})`;
-      if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(baseName) || baseName.includes('--')
-        || baseName.startsWith('xn--') || baseName.startsWith('sthree-') || baseName.length > maxBaseLength) {
-        throw TrainingStorageError.invalidProperty(this, 'bucketBaseName', renderValue(baseName), allowed);
-      }
+      fail(this, checkBucketBaseName(baseName, zoneIdKnown ? azId.length : MAX_AZ_ID_LENGTH, zoneIdKnown));
     }
-    return `${baseName}--${azId}${NAME_SUFFIX}`;
+    return directoryBucketName(baseName, azId);
   }
 
   /** `<path, up to 20>-<hash 8>-<account>`: stable per construct path and account. */
@@ -889,37 +346,23 @@ export class ExpressCache extends ExpressCacheBase {
   }
 
   private lifecycleRules(rules: s3.LifecycleRule[]): s3express.CfnDirectoryBucket.RuleProperty[] {
-    const unsupported: Array<[keyof s3.LifecycleRule, string]> = [
-      ['transitions', 'directory buckets hold one storage class (S3 Express One Zone) and cannot transition objects'],
-      ['noncurrentVersionTransitions', 'directory buckets are not versioned'],
-      ['noncurrentVersionExpiration', 'directory buckets are not versioned'],
-      ['noncurrentVersionsToRetain', 'directory buckets are not versioned'],
-      ['expiredObjectDeleteMarker', 'directory buckets are not versioned and have no delete markers'],
-      ['expirationDate', 'directory bucket rules expire objects after a number of days (expiration)'],
-      ['tagFilters', 'directory bucket rules filter by prefix and object size only'],
-    ];
     return rules.map((rule, index) => {
       const property = `lifecycleRules[${index}]`;
-      for (const [field, why] of unsupported) {
-        if (rule[field] !== undefined) {
-          throw TrainingStorageError.invalidProperty(this, `${property}.${field}`, renderLifecycleValue(rule[field]),
-            `nothing: ${why}; directory bucket lifecycle rules support expiration and abortIncompleteMultipartUploadAfter only`);
+      for (const [field, why] of UNSUPPORTED_LIFECYCLE_FIELDS) {
+        const value = rule[field as keyof s3.LifecycleRule];
+        if (value !== undefined) {
+          fail(this, unsupportedLifecycleField(property, field, why, renderLifecycleValue(value)));
         }
       }
-      if (rule.expiration === undefined && rule.abortIncompleteMultipartUploadAfter === undefined) {
-        throw TrainingStorageError.invalidProperty(this, property, 'a rule without an action',
-          'a rule with expiration, abortIncompleteMultipartUploadAfter or both');
-      }
+      fail(this, checkLifecycleAction(property, rule.expiration !== undefined, rule.abortIncompleteMultipartUploadAfter !== undefined));
       for (const [field, value] of [['objectSizeGreaterThan', rule.objectSizeGreaterThan], ['objectSizeLessThan', rule.objectSizeLessThan]] as const) {
-        if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
-          throw TrainingStorageError.invalidProperty(this, `${property}.${field}`, renderValue(value), 'a whole number of bytes, 0 or more');
+        if (value !== undefined && !Token.isUnresolved(value)) {
+          fail(this, checkObjectSize(`${property}.${field}`, value));
         }
       }
       if (rule.objectSizeGreaterThan !== undefined && rule.objectSizeLessThan !== undefined
-        && !Token.isUnresolved(rule.objectSizeGreaterThan) && !Token.isUnresolved(rule.objectSizeLessThan)
-        && rule.objectSizeLessThan <= rule.objectSizeGreaterThan) {
-        throw TrainingStorageError.invalidProperty(this, `${property}.objectSizeLessThan`, renderValue(rule.objectSizeLessThan),
-          `more than objectSizeGreaterThan (${rule.objectSizeGreaterThan})`);
+        && !Token.isUnresolved(rule.objectSizeGreaterThan) && !Token.isUnresolved(rule.objectSizeLessThan)) {
+        fail(this, checkObjectSizeRange(property, rule.objectSizeGreaterThan, rule.objectSizeLessThan));
       }
       const prefix = rule.prefix === undefined ? undefined : normalizeKeyPrefix(this, `${property}.prefix`, rule.prefix);
       return {
@@ -935,70 +378,6 @@ export class ExpressCache extends ExpressCacheBase {
       };
     });
   }
-}
-
-/** A directory bucket this stack does not manage. */
-class ImportedExpressCache extends ExpressCacheBase {
-  public readonly bucketName: string;
-  public readonly bucketArn: string;
-  public readonly availabilityZoneId: string;
-  public readonly encryptionKey?: kms.IKey;
-
-  public constructor(scope: Construct, id: string, attrs: ExpressCacheAttributes) {
-    super(scope, id);
-    this.bucketName = attrs.bucketName;
-    const nameIsLiteral = !Token.isUnresolved(attrs.bucketName);
-    const match = nameIsLiteral ? /^[a-z0-9-]+--([a-z]{2,5}[0-9]{1,2}-(?:[a-z]+[0-9]+-)?az[0-9]{1,2})--x-s3$/.exec(attrs.bucketName) : null;
-    if (nameIsLiteral && (!match || attrs.bucketName.length < 3 || attrs.bucketName.length > MAX_NAME_LENGTH)) {
-      throw TrainingStorageError.invalidProperty(this, 'bucketName', renderValue(attrs.bucketName),
-        'a directory bucket name <base>--<az-id>--x-s3, 3 to 63 lowercase letters, digits and hyphens, such as "cache--use1-az4--x-s3"');
-    }
-    const azId = attrs.availabilityZoneId ?? match?.[1];
-    if (azId === undefined) {
-      throw TrainingStorageError.invalidProperty(this, 'availabilityZoneId', 'nothing',
-        'the bucket\'s Availability Zone ID when bucketName is an unresolved token (it cannot be read from the name)');
-    }
-    if (match && !Token.isUnresolved(azId) && azId !== match[1]) {
-      throw TrainingStorageError.invalidProperty(this, 'availabilityZoneId', renderValue(azId),
-        `the zone ID in bucketName (${renderValue(match[1])}) or nothing`);
-    }
-    this.availabilityZoneId = azId;
-    this.encryptionKey = attrs.encryptionKey;
-    this.bucketArn = Stack.of(this).formatArn({ service: 's3express', resource: 'bucket', resourceName: attrs.bucketName });
-  }
-
-  /** @internal */
-  protected _addCheckedStatement(_statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    return { statementAdded: false };
-  }
-}
-
-/** A directory bucket policy allows `s3express:CreateSession` only (AWS docs, directory bucket policies). */
-function checkSessionOnly(scope: IConstruct, statement: iam.PolicyStatement): void {
-  const actions = [...new Set(statement.actions)];
-  if (statement.notActions.length > 0 || actions.length !== 1 || actions[0] !== 's3express:CreateSession') {
-    const received = statement.notActions.length > 0
-      ? `NotAction ${JSON.stringify(statement.notActions)}`
-      : `actions ${JSON.stringify(statement.actions)}`;
-    throw TrainingStorageError.invalidProperty(scope, 'statement', received,
-      'a statement whose only action is "s3express:CreateSession": a directory bucket policy can allow nothing else '
-      + '(limit access with the s3express:SessionMode condition: ReadOnly or ReadWrite)');
-  }
-}
-
-function localPath(scope: IConstruct, property: string, path: string): string {
-  if (!Token.isUnresolved(path) && !/^\/[A-Za-z0-9._\/-]*$/.test(path)) {
-    throw TrainingStorageError.invalidProperty(scope, property, renderValue(path),
-      'an absolute path of letters, digits, ".", "_", "-" and "/", such as "/mnt/cache" (no spaces or shell characters)');
-  }
-  return path;
-}
-
-function positiveInteger(scope: IConstruct, property: string, value: number, min: number): number {
-  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min)) {
-    throw TrainingStorageError.invalidProperty(scope, property, renderValue(value), `a whole number, ${min} or more`);
-  }
-  return value;
 }
 
 function renderRemovalPolicy(policy: RemovalPolicy): string {

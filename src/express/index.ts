@@ -1,1 +1,3 @@
+export * from './express-cache-props';
+export * from './express-cache-base';
 export * from './express-cache';

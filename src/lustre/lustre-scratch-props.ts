@@ -94,7 +94,9 @@ export interface LustreScratchProps {
 
   /**
    * The subnet of the file system: the training zone, where the GPU instances run. FSx for Lustre
-   * lives in one subnet; traffic from other zones crosses zones.
+   * lives in one subnet; traffic from other zones crosses zones. A subnet placed by zone ID
+   * (`TrainingVpc.trainingSubnet`, a `TrainingSubnet` of `vpc`) makes the zone known at synthesis
+   * time (`availabilityZoneId`).
    */
   readonly subnet: ec2.ISubnet;
 

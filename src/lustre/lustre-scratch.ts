@@ -24,6 +24,7 @@ import * as sizing from './sizing';
 import { createDataKey } from '../core/encryption';
 import { TrainingStorageError, renderValue } from '../core/errors';
 import { createEncryptedLogGroup } from '../core/log-group';
+import { availabilityZoneIdOf } from '../core/training-zone';
 import { wholeDays } from '../core/validation';
 
 /**
@@ -121,6 +122,14 @@ export class LustreScratch extends LustreScratchBase {
    * @default - none without `freeCapacityAlarmThreshold`
    */
   public readonly freeCapacityAlarm?: cloudwatch.Alarm;
+  /**
+   * The Availability Zone ID of the file system's subnet: a literal such as `use1-az4` for a subnet
+   * placed by zone ID (`TrainingVpc`, `TrainingSubnet`), known at synthesis time; the subnet's
+   * `Fn::GetAtt AvailabilityZoneId` for another subnet created in this app, known at deploy time.
+   *
+   * @default - unknown for an imported subnet
+   */
+  public readonly availabilityZoneId?: string;
 
   private readonly resource: fsx.CfnFileSystem;
   private readonly lustreVersion: LustreVersion;
@@ -142,6 +151,7 @@ export class LustreScratch extends LustreScratchBase {
     const efa = props.efa ?? false;
 
     this.checkSubnet(props.vpc, props.subnet);
+    this.availabilityZoneId = availabilityZoneIdOf(props.subnet);
     if (intelligentTiering && !persistent) {
       throw TrainingStorageError.invalidProperty(this, 'storageType', 'LustreStorageType.INTELLIGENT_TIERING',
         `LustreStorageType.SSD with ${this.deploymentType}: Intelligent-Tiering is for PERSISTENT_2 only`);
@@ -447,7 +457,11 @@ export class LustreScratch extends LustreScratchBase {
     }
     const stack = Stack.of(this);
     const id = JSON.stringify(stack.resolve(subnet.subnetId));
-    if (!subnets.some((s) => s === subnet || JSON.stringify(stack.resolve(s.subnetId)) === id)) {
+    // A subnet created in this app for the VPC outside its subnet lists (a TrainingSubnet) is one of its subnets too.
+    const cfnSubnet = subnet.node.defaultChild;
+    const addedToVpc = cfnSubnet instanceof ec2.CfnSubnet
+      && JSON.stringify(stack.resolve(cfnSubnet.vpcId)) === JSON.stringify(stack.resolve(vpc.vpcId));
+    if (!addedToVpc && !subnets.some((s) => s === subnet || JSON.stringify(stack.resolve(s.subnetId)) === id)) {
       throw TrainingStorageError.invalidProperty(this, 'subnet', renderValue(Token.isUnresolved(subnet.subnetId) ? subnet.node.path : subnet.subnetId),
         'a subnet of vpc: the file system and its security group live in the same VPC');
     }

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildExamples } from '../../examples/all';
 import { SEED } from '../../examples/seed-object-copy-stack';
+import { TRAINING_REGION, TRAINING_ZONE_ID } from '../../examples/training-vpc';
 import { validatedTemplate, testApp } from '../support/harness';
 import { guardDisagreements } from '../support/raw-guard';
 
@@ -13,12 +14,16 @@ function exampleStacks(): Stack[] {
 describe('example stacks', () => {
   const stacks = exampleStacks();
 
-  test('the examples app holds the data lake example, environment-agnostic', () => {
+  test('the examples app holds the examples, without account; the stacks placed by zone ID in the zone\'s Region', () => {
     expect(stacks.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample', 'ExpressCacheExample',
       'LustreScratchExample']);
+    const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample']);
     for (const stack of stacks) {
-      expect(stack.environment).toBe('aws://unknown-account/unknown-region');
+      expect([stack.stackName, stack.environment]).toEqual([stack.stackName,
+        byZoneId.has(stack.stackName) ? `aws://unknown-account/${TRAINING_REGION}` : 'aws://unknown-account/unknown-region']);
     }
+    expect(TRAINING_ZONE_ID).toBe('use1-az4');
+    expect(TRAINING_REGION).toBe('us-east-1');
   });
 
   // Stacks with a test file of their own (validators, snapshot and assertions there).
@@ -86,17 +91,19 @@ describe('example stacks', () => {
     });
   });
 
-  test('the Express cache example: a directory bucket in the GPU subnet\'s zone, its endpoint, the corpus import and a role for a read-only mount', () => {
+  test('the Express cache example: a directory bucket in the training zone named with the literal zone ID, the VPC\'s endpoint, the corpus import and a role for a read-only mount', () => {
     const stack = stacks.find((s) => s.stackName === 'ExpressCacheExample')!;
     const template = validatedTemplate(stack);
-    const gpuSubnets = Object.keys(template.findResources('AWS::EC2::Subnet')).filter((id) => id.startsWith('Vpcgpu')).sort();
-    expect(gpuSubnets).toHaveLength(2);
-    const azId = { 'Fn::GetAtt': [gpuSubnets[0], 'AvailabilityZoneId'] };
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    expect(Object.keys(subnets)).toEqual([expect.stringMatching(/^VpcTrainingSubnet1Subnet[0-9A-F]{8}$/)]);
+    const [gpuSubnet] = Object.values(subnets);
+    expect(gpuSubnet.Properties.AvailabilityZoneId).toBe(TRAINING_ZONE_ID);
+    expect(gpuSubnet.Properties).not.toHaveProperty('AvailabilityZone');
     template.hasResource('AWS::S3Express::DirectoryBucket', {
       Properties: {
         DataRedundancy: 'SingleAvailabilityZone',
-        LocationName: azId,
-        BucketName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^expresscacheexample-'), { Ref: 'AWS::AccountId' }, '--', azId, '--x-s3']] },
+        LocationName: 'use1-az4',
+        BucketName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^expresscacheexample-'), { Ref: 'AWS::AccountId' }, '--use1-az4--x-s3']] },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         MetricsConfigurations: [{ Id: 'EntireBucket' }],
         LifecycleConfiguration: { Rules: [{ Id: 'ExpireScratch', Status: 'Enabled', Prefix: 'scratch/', ExpirationInDays: 7, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
@@ -107,10 +114,12 @@ describe('example stacks', () => {
     template.hasResourceProperties('AWS::S3Express::BucketPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lifecycle.s3.amazonaws.com' }, Action: 's3express:CreateSession' })] },
     });
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
-      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3express']] },
-      RouteTableIds: [{ Ref: Match.stringLikeRegexp(`^${gpuSubnets[0].replace(/Subnet[0-9A-F]{8}$/, '')}RouteTable`) }],
-    });
+    // One S3 Express endpoint, the TrainingVpc's, on the GPU subnet's route table (the cache adds none).
+    const expressEndpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'))
+      .filter((e: any) => JSON.stringify(e.Properties.ServiceName).endsWith('.s3express"]]}'));
+    expect(expressEndpoints).toHaveLength(1);
+    expect(expressEndpoints[0].Properties.RouteTableIds).toEqual([{ Ref: expect.stringMatching(/^VpcTrainingSubnet1RouteTable/) }]);
+    expect(stack.node.findChild('Cache').node.tryFindChild('GatewayEndpoint')).toBeUndefined();
     template.hasResourceProperties('Custom::DatasetCopy', {
       SourceBucket: { Ref: Match.stringLikeRegexp('^LakeBucket') },
       SourcePrefix: 'datasets/corpus/',
@@ -124,7 +133,8 @@ describe('example stacks', () => {
       PolicyDocument: { Statement: [Match.objectEquals({ Action: 's3express:CreateSession', Effect: 'Allow', Resource: Match.anyValue() })] },
     });
     template.hasOutput('MountCommand', { Value: { 'Fn::Join': ['', ['mount-s3 ', { Ref: Match.stringLikeRegexp('^Cache') }, ' /mnt/cache --prefix datasets/corpus/ --read-only']] } });
-    template.hasOutput('ZonalEndpoint', Match.anyValue());
+    // The zone and the Region are both known: a literal endpoint.
+    template.hasOutput('ZonalEndpoint', { Value: 'https://s3express-use1-az4.us-east-1.amazonaws.com' });
   });
 
   test('the data lake example outputs the bucket name and the s3:// URIs', () => {

@@ -25,8 +25,10 @@ describe('LustreScratchExample', () => {
     expect(guardDisagreements(stack)).toEqual([]);
   });
 
-  test('a PERSISTENT_2 file system in the first GPU subnet, retained', () => {
-    const gpuSubnets = Object.keys(template.findResources('AWS::EC2::Subnet')).filter((s) => s.startsWith('Vpcgpu')).sort();
+  test('a PERSISTENT_2 file system in the training subnet (placed by zone ID), retained', () => {
+    const gpuSubnets = Object.keys(template.findResources('AWS::EC2::Subnet', { Properties: { AvailabilityZoneId: 'use1-az4' } }));
+    expect(gpuSubnets).toEqual([expect.stringMatching(/^VpcTrainingSubnet1Subnet/)]);
+    expect(scratch.availabilityZoneId).toBe('use1-az4');
     template.hasResource('AWS::FSx::FileSystem', {
       Properties: Match.objectLike({
         SubnetIds: [{ Ref: gpuSubnets[0] }],

@@ -6,6 +6,7 @@ import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { HttpRequest } from '@smithy/core/transport';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { checkCopied, checkCopyResultBody } from './answers';
+import { isDirectoryBucketName } from '../../core/s3-names';
 
 /**
  * CopyObject without the SDK's middleware stack, for the copy engine's hot path.
@@ -110,7 +111,7 @@ interface BucketEndpoint {
 
 /** The SDK's endpoint for CopyObject into the bucket, or undefined when the direct path does not apply. */
 async function resolveBucketEndpoint(client: S3Client, bucket: string): Promise<BucketEndpoint | undefined> {
-  if (bucket.endsWith('--x-s3') || bucket.startsWith('arn:') || client.config.bucketEndpoint) {
+  if (isDirectoryBucketName(bucket) || bucket.startsWith('arn:') || client.config.bucketEndpoint) {
     return undefined;
   }
   try {

@@ -13,6 +13,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { decodeListedKey } from '../../core/listed-keys';
+import { isDirectoryBucketName } from '../../core/s3-names';
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
 import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, tagSetOf, uploadIdOf } from './answers';
@@ -204,7 +205,7 @@ function isNoSuchUpload(error: unknown): boolean {
 
 /** True for S3 Express One Zone directory bucket names (`<base>--<az-id>--x-s3`). */
 export function isDirectoryBucket(bucket: string): boolean {
-  return bucket.endsWith('--x-s3');
+  return isDirectoryBucketName(bucket);
 }
 
 /** `CopySource` for a key: the bucket and the URL-encoded key (slashes kept). */

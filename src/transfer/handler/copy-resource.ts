@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { displayKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
+import { isDirectoryBucketName } from '../../core/s3-names';
 import { CopyResourceProperties } from '../copy-contract';
 import { CopyResult, OverwritePolicy, copyDataset } from '../engine/engine';
 import { MAX_COPY_OBJECT_BYTES } from '../engine/parts';
@@ -176,7 +177,7 @@ async function createBatchJob(event: CopyEvent, deps: HandlerDeps): Promise<stri
         StorageClass: p.StorageClass as never,
         SSEAwsKmsKeyId: p.SseKmsKeyId,
         // Bucket keys do not apply to copies into directory buckets (S3 Express One Zone).
-        BucketKeyEnabled: p.SseKmsKeyId && !p.DestinationBucket.endsWith('--x-s3') ? true : undefined,
+        BucketKeyEnabled: p.SseKmsKeyId && !isDirectoryBucketName(p.DestinationBucket) ? true : undefined,
       },
     },
     Report: {
@@ -220,7 +221,7 @@ function parseOverwrite(value: string): OverwritePolicy {
  * `arn:aws:s3:::<name>`, directory buckets the `s3express` ARN in the same parent Region).
  */
 export function targetBucketArn(partition: string, bucket: string, region: string, accountId: string): string {
-  return bucket.endsWith('--x-s3')
+  return isDirectoryBucketName(bucket)
     ? `arn:${partition}:s3express:${region}:${accountId}:bucket/${bucket}`
     : `arn:${partition}:s3:::${bucket}`;
 }

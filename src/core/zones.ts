@@ -1,9 +1,20 @@
 /**
- * Availability Zone IDs where S3 Express One Zone directory buckets can be created, by Region
- * (AWS docs, Amazon S3 User Guide: "S3 Express One Zone Availability Zones and Regions").
+ * Availability Zones, by ID: the facts every area that places something in the training zone
+ * shares (ExpressCache, TrainingVpc, TrainingSubnet). Pure: no aws-cdk-lib import.
  *
  * Zone IDs (`use1-az4`) name the same physical zone in every account; zone names (`us-east-1a`)
- * map to different physical zones in different accounts, so directory buckets use IDs.
+ * map to different physical zones in different accounts (Amazon S3 User Guide, "S3 Express One
+ * Zone Availability Zones and Regions"), so the library places things by zone ID.
+ */
+
+/**
+ * Availability Zone IDs where S3 Express One Zone directory buckets can be created, by Region.
+ *
+ * Source: Amazon S3 User Guide, "S3 Express One Zone Availability Zones and Regions"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-Endpoints.html) and "Regional and
+ * Zonal endpoints for directory buckets in an Availability Zone"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html), checked
+ * on 1 December 2026: the same seven Regions and zones as before, nothing added or removed.
  * @internal
  */
 export const EXPRESS_ONE_ZONE_AZ_IDS: { readonly [region: string]: readonly string[] } = {

@@ -1,0 +1,2 @@
+export * from './training-vpc';
+export * from './training-subnet';
