@@ -59,7 +59,7 @@ describe.each([
     expect(outcome.acknowledged.length).toBeGreaterThan(0);
     for (const finding of outcome.acknowledged) {
       for (const constructPath of finding.constructPaths) {
-        expect(constructPath).toMatch(/^UserStack\/(Lake|Copy|DatasetCopyProvider)/);
+        expect(constructPath).toMatch(/^UserStack\/(Lake|Copy|CdkTrainingStorage(CopyProvider|Logs))/);
         expect(constructPath.startsWith(finding.acknowledgedAt!)).toBe(true);
       }
     }
