@@ -1,5 +1,6 @@
 import { CfnResource, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -484,6 +485,25 @@ describe('LustreScratch root squash', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'fsx:UpdateFileSystem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id, 'ResourceARN'] } }] },
     });
+  });
+
+  test('with an AwsCustomResource of the user\'s own, the shared provider function\'s findings are reported, not acknowledged', () => {
+    const stack = testStack();
+    const { vpc, subnet } = validatedNetwork(stack);
+    new LustreScratch(stack, 'Scratch', { vpc, subnet, rootSquash: LustreRootSquash.squashTo(65534, 65534) });
+    new cr.AwsCustomResource(stack, 'UserLookup', {
+      onCreate: { service: 'STS', action: 'GetCallerIdentity', physicalResourceId: cr.PhysicalResourceId.of('caller') },
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    let message = '';
+    try {
+      validatedTemplate(stack);
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\][\s\S]*AWS679f53fac002430cb0da5b7982bd2287/);
+    expect(message).toMatch(/CT\.LAMBDA\.PR\.3[^\n]*\n\s*Test\/AWS679f53fac002430cb0da5b7982bd2287\/Resource/);
   });
 
   test('disabled() sets 0:0', () => {
