@@ -135,7 +135,7 @@ project.testTask.prependSpawn(project.bundler.bundleTask);
 // The engine, the handler and the command line import the AWS SDK, which is bundled into them at
 // build time (never a runtime dependency of the library): lint them accordingly.
 project.eslint?.addOverride({
-  files: ['src/transfer/engine/**', 'src/**/handler/**', 'src/**/*.lambda.ts', 'src/cli/**'],
+  files: ['src/transfer/engine/**', 'src/**/handler.ts', 'src/**/copy-role.ts', 'src/**/*.lambda.ts', 'src/cli/**'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 
@@ -163,18 +163,21 @@ project.eslint?.addRules({
         message: 'the copy engine is runtime code: it imports pure modules only, never constructs' },
       { target: './src/cli', from: './src', except: ['./cli', './transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...PURE_CORE],
         message: 'the command line is runtime code: it imports the engine and pure modules only' },
-      ...['transfer', 'express'].map((area) => ({
-        target: `./src/${area}/handler`,
+      // A custom resource's runtime side: its handler and the Lambda entry (contracts are pure too).
+      ...['./src/transfer/copy-resource/handler.ts', './src/transfer/copy-resource/copy-role.ts', './src/transfer/copy-resource/copy-handler.lambda.ts',
+        './src/express/auto-delete/handler.ts', './src/express/auto-delete/auto-delete-handler.lambda.ts'].map((target) => ({
+        target,
         from: './src',
-        except: ['./transfer/handler', './express/handler', './transfer/engine', './transfer/copy-contract.ts', './express/auto-delete-contract.ts',
-          './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...PURE_CORE],
-        message: 'a handler is runtime code: it imports contracts, the engine and pure modules only, never constructs',
+        except: ['./transfer/copy-resource/contract.ts', './transfer/copy-resource/handler.ts', './transfer/copy-resource/copy-role.ts',
+          './express/auto-delete/contract.ts', './express/auto-delete/handler.ts', './transfer/engine', './transfer/defaults.ts',
+          './transfer/overwrite-policy.ts', ...PURE_CORE],
+        message: 'a handler is runtime code: it imports its contract, the engine and pure modules only, never constructs',
       })),
     ],
   }],
 });
 const PURE_MODULES = ['src/**/rules.ts', 'src/**/sizing.ts', 'src/**/clients.ts', ...PURE_CORE.map((f) => f.replace('./', 'src/')),
-  'src/transfer/engine/**', 'src/**/handler/**', 'src/**/*.lambda.ts', 'src/cli/**', 'src/**/*-contract.ts'];
+  'src/transfer/engine/**', 'src/**/handler.ts', 'src/**/copy-role.ts', 'src/**/*.lambda.ts', 'src/cli/**', 'src/**/contract.ts'];
 project.eslint?.addOverride({
   files: PURE_MODULES,
   rules: {

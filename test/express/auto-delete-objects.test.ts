@@ -1,7 +1,7 @@
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { ListTagsForResourceCommand, ListTagsForResourceCommandInput, S3ControlClient } from '@aws-sdk/client-s3-control';
-import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from '../../src/express/auto-delete-contract';
-import { AutoDeleteEvent, MAX_DELETE_BATCH, onEvent } from '../../src/express/handler/auto-delete-objects';
+import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from '../../src/express/auto-delete/contract';
+import { AutoDeleteEvent, MAX_DELETE_BATCH, onEvent } from '../../src/express/auto-delete/handler';
 import { FakeS3, errors } from '../transfer/engine/fake-s3';
 import { AWKWARD_KEY_NAMES } from '../transfer/engine/helpers';
 

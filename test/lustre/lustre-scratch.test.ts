@@ -1,12 +1,12 @@
 import { CfnResource, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import {
   fileSystem, message, plainNetwork, rejection, scratchIn, SCRATCH_PATH, thrown, validatedNetwork,
 } from './fixtures';
@@ -496,14 +496,14 @@ describe('LustreScratch root squash', () => {
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
       installLatestAwsSdk: false,
     });
-    let message = '';
+    let report = '';
     try {
       validatedTemplate(stack);
     } catch (error) {
-      message = String(error);
+      report = String(error);
     }
-    expect(message).toMatch(/AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\][\s\S]*AWS679f53fac002430cb0da5b7982bd2287/);
-    expect(message).toMatch(/CT\.LAMBDA\.PR\.3[^\n]*\n\s*Test\/AWS679f53fac002430cb0da5b7982bd2287\/Resource/);
+    expect(report).toMatch(/AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\][\s\S]*AWS679f53fac002430cb0da5b7982bd2287/);
+    expect(report).toMatch(/CT\.LAMBDA\.PR\.3[^\n]*\n\s*Test\/AWS679f53fac002430cb0da5b7982bd2287\/Resource/);
   });
 
   test('disabled() sets 0:0', () => {

@@ -1,8 +1,8 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { CreateJobCommand, CreateJobCommandInput, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { FakeS3, GIB } from './engine/fake-s3';
-import { CopyResourceProperties } from '../../src/transfer/copy-contract';
-import { CopyEvent, HandlerDeps, SAFETY_MARGIN_MS, isComplete, onEvent, targetBucketArn } from '../../src/transfer/handler/copy-resource';
+import { CopyResourceProperties } from '../../src/transfer/copy-resource/contract';
+import { CopyEvent, HandlerDeps, SAFETY_MARGIN_MS, isComplete, onEvent, targetBucketArn } from '../../src/transfer/copy-resource/handler';
 
 const LAMBDA_PROPS: CopyResourceProperties = {
   SourceBucket: 'lake',

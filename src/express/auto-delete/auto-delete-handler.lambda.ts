@@ -4,7 +4,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import { AutoDeleteEvent, AutoDeleteResponse, onEvent } from './handler/auto-delete-objects';
+import { AutoDeleteEvent, AutoDeleteResponse, onEvent } from './handler';
 
 const s3 = new S3Client({});
 const s3control = new S3ControlClient({});

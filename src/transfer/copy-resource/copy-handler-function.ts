@@ -10,16 +10,16 @@ export interface CopyHandlerFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/transfer/copy-handler.
+ * An AWS Lambda function which executes src/transfer/copy-resource/copy-handler.
  */
 export class CopyHandlerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: CopyHandlerFunctionProps) {
     super(scope, id, {
-      description: 'src/transfer/copy-handler.lambda.ts',
+      description: 'src/transfer/copy-resource/copy-handler.lambda.ts',
       ...props,
       runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../assets/transfer/copy-handler.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/transfer/copy-resource/copy-handler.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

@@ -10,16 +10,16 @@ export interface AutoDeleteHandlerFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/express/auto-delete-handler.
+ * An AWS Lambda function which executes src/express/auto-delete/auto-delete-handler.
  */
 export class AutoDeleteHandlerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: AutoDeleteHandlerFunctionProps) {
     super(scope, id, {
-      description: 'src/express/auto-delete-handler.lambda.ts',
+      description: 'src/express/auto-delete/auto-delete-handler.lambda.ts',
       ...props,
       runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../assets/express/auto-delete-handler.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../../assets/express/auto-delete/auto-delete-handler.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

@@ -11,7 +11,7 @@ import { CopyHandlerFunction } from './copy-handler-function';
 import {
   STACK_LOG_GROUP_ID, acknowledgeFrameworkInvokes, acknowledgeOutsideVpc, addVpcAccess, createFrameworkRole, frameworkFunctions,
   singletonId, stackLogGroup,
-} from '../core/provider';
+} from '../../core/provider';
 
 /** The construct ID of the stack's copy provider with the default options. @internal */
 export const COPY_PROVIDER_ID = 'CdkTrainingStorageCopyProvider';

@@ -15,7 +15,7 @@ import {
 import { ListTagsForResourceCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { decodeListedKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
-import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from '../auto-delete-contract';
+import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from './contract';
 
 /** What the handler needs from the outside world. */
 export interface AutoDeleteDeps {

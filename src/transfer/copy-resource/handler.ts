@@ -12,7 +12,7 @@ import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/
 import { displayKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { isDirectoryBucketName } from '../../core/s3-names';
-import { CopyResourceProperties } from '../copy-contract';
+import { CopyResourceProperties } from './contract';
 import { CopyResult, OverwritePolicy, copyDataset } from '../engine/engine';
 import { MAX_COPY_OBJECT_BYTES } from '../engine/parts';
 

@@ -1,0 +1,2 @@
+export * from './dataset-copy';
+export * from './overwrite-policy';
