@@ -13,22 +13,17 @@
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html): the zonal
  *   endpoint `s3express-<az-id>.<region>.amazonaws.com`.
  */
+import type { MountpointOptions } from './express-cache-props';
 import type { RuleViolation } from './rules';
 
-/** The Mountpoint command line, as {@link renderMountpointCommand} takes it. @internal */
-export interface MountpointCommandInput {
+/**
+ * The Mountpoint command line, as {@link renderMountpointCommand} takes it: the options, checked and
+ * normalized by the caller (an absolute mount path of safe characters, a prefix ending with `/`),
+ * and the bucket. (A type-only import: this module stays free of aws-cdk-lib at run time.)
+ * @internal
+ */
+export interface MountpointCommandInput extends MountpointOptions {
   readonly bucketName: string;
-  /** An absolute path of safe characters (checked by the caller). */
-  readonly mountPath: string;
-  /** A key prefix ending with `/` (normalized by the caller); `''` or absent mounts the whole bucket. */
-  readonly prefix?: string;
-  readonly cacheDirectory?: string;
-  readonly maxCacheSizeMiB?: number;
-  readonly readOnly?: boolean;
-  readonly allowDelete?: boolean;
-  readonly allowOverwrite?: boolean;
-  readonly uid?: number;
-  readonly gid?: number;
 }
 
 /**

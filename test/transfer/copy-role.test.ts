@@ -7,12 +7,12 @@ import { HttpRequest } from '@smithy/core/transport';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { FakeS3 } from './engine/fake-s3';
 import { CopyResourceProperties } from '../../src/transfer/copy-resource/contract';
-import { createS3Client } from '../../src/transfer/engine/clients';
-import { CopyEvent, HandlerDeps, isComplete, onEvent } from '../../src/transfer/copy-resource/handler';
 import {
   ASSUME_ATTEMPTS, CopyRoleClients, REFRESH_BEFORE_MS, RoleCredentials, SESSION_SECONDS, assumeRole, copyRoleClientsFor, lambdaCredentials,
   parseCredentials, roleCredentialProvider, sessionName, stsEndpoint,
 } from '../../src/transfer/copy-resource/copy-role';
+import { CopyEvent, HandlerDeps, isComplete, onEvent } from '../../src/transfer/copy-resource/handler';
+import { createS3Client } from '../../src/transfer/engine/clients';
 
 const ROLE_A = 'arn:aws:iam::111122223333:role/Stack-CopyCorpusRole-AAAA';
 const ROLE_B = 'arn:aws:iam::111122223333:role/Stack-CopyImagesRole-BBBB';

@@ -2,8 +2,8 @@ import { Aws, CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
-import { AUTO_DELETE_RESOURCE_TYPE, AutoDeleteResourceProperties } from './contract';
 import { AutoDeleteHandlerFunction } from './auto-delete-handler-function';
+import { AUTO_DELETE_RESOURCE_TYPE, AutoDeleteResourceProperties } from './contract';
 import {
   acknowledgeFrameworkInvokes, acknowledgeOutsideVpc, createFrameworkRole, frameworkFunctions, stackLogGroup,
 } from '../../core/provider';

@@ -13,9 +13,9 @@ import {
   AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client,
 } from '@aws-sdk/client-s3';
 import { ListTagsForResourceCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from './contract';
 import { decodeListedKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
-import { AUTO_DELETE_TAG, AutoDeleteResourceProperties } from './contract';
 
 /** What the handler needs from the outside world. */
 export interface AutoDeleteDeps {

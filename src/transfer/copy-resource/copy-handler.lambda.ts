@@ -7,9 +7,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { Context } from 'aws-lambda';
-import { createS3Client } from '../engine/clients';
-import { CopyEvent, HandlerDeps, IsCompleteResponse, OnEventResponse, isComplete, onEvent } from './handler';
 import { CopyRoleClients, assumeRole, copyRoleClientsFor, lambdaCredentials } from './copy-role';
+import { CopyEvent, HandlerDeps, IsCompleteResponse, OnEventResponse, isComplete, onEvent } from './handler';
+import { createS3Client } from '../engine/clients';
 
 const clients = new CopyRoleClients<S3Client, S3ControlClient>({
   // Sockets are opened on demand: the cap covers the largest Concurrency DatasetCopy allows.

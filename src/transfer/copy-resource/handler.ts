@@ -9,10 +9,10 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { CopyResourceProperties } from './contract';
 import { displayKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { isDirectoryBucketName } from '../../core/s3-names';
-import { CopyResourceProperties } from './contract';
 import { CopyResult, OverwritePolicy, copyDataset } from '../engine/engine';
 import { MAX_COPY_OBJECT_BYTES } from '../engine/parts';
 
