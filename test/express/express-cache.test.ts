@@ -408,7 +408,7 @@ describe('ExpressCache.grantMountpointRead', () => {
   test('the README pairs the read-only mount command with grantMountpointRead', () => {
     const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
     const section = readme.slice(readme.indexOf('## ExpressCache'));
-    const sample = /```ts\n([\s\S]*?)```/.exec(section)![1];
+    const sample = /```ts[^\n]*\n([\s\S]*?)```/.exec(section)![1];
     expect(sample).toContain('readOnly: true');
     expect(sample).toMatch(/cache\.grantMountpointRead\(trainingRole\);/);
     expect(sample).not.toMatch(/cache\.grantRead\(/);
