@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AlarmTopic, CompliantKey, DataLocation, TrainingDataLake, TrainingStorageError } from '../../src';
-import { testStack, validatedTemplate } from '../support/harness';
+import { plainStack, plainTemplate, testStack, validatedTemplate } from '../support/harness';
 
 const DENY_CREATE_GRANT = {
   Sid: 'DenyCreateGrantUnlessForAwsResource',
@@ -72,18 +72,18 @@ describe('CompliantKey and AlarmTopic', () => {
   });
 
   test('an alarm topic takes a key of the app', () => {
-    const other = testStack();
+    const other = plainStack();
     const key = new CompliantKey(other, 'TeamKey');
     const topic = new AlarmTopic(other, 'Alerts', { masterKey: key });
     expect(topic.encryptionKey).toBe(key);
     expect(other.node.tryFindChild('AlertsKey')).toBeUndefined();
-    Template.fromStack(other).hasResourceProperties('AWS::KMS::Key', {
+    plainTemplate(other).hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
     });
   });
 
   test('an alarm topic rejects an imported key, whose policy it cannot change', () => {
-    const other = testStack();
+    const other = plainStack();
     const key = kms.Key.fromKeyArn(other, 'Imported', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     expect(() => new AlarmTopic(other, 'Alerts', { masterKey: key })).toThrow(new TrainingStorageError('Test/Alerts', 'masterKey', 'Test/Imported',
       'a kms.Key of this app, whose key policy can allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* '
@@ -127,7 +127,7 @@ describe('DataLocation.acknowledgeGrantWildcard', () => {
   });
 
   test('rejects a grantee without grants, a short reason and a directory bucket', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const lake = new TrainingDataLake(stack, 'Lake');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     expect(() => lake.datasets.acknowledgeGrantWildcard(role, 'Reads every dataset.')).toThrow(

@@ -12,7 +12,7 @@ import {
   DataLocation, DatasetCopyEngine, ExpressCache, ExpressCacheProps, OverwritePolicy, TrainingDataLake, TrainingStorageError,
 } from '../../src';
 import { createDataKey } from '../../src/core/encryption';
-import { testApp, testStack, validatedTemplate } from '../support/harness';
+import { plainAnnotations, plainApp, plainStack, plainTemplate, testStack, validatedTemplate } from '../support/harness';
 
 const CACHE_PATH = 'Test/Cache';
 
@@ -25,7 +25,7 @@ function cacheIn(stack: Stack, props: Partial<ExpressCacheProps> = {}): ExpressC
 }
 
 /** Builds a cache in a new stack and returns the error it throws. */
-function rejection(props: Partial<ExpressCacheProps>, stack = testStack()): TrainingStorageError {
+function rejection(props: Partial<ExpressCacheProps>, stack = plainStack()): TrainingStorageError {
   try {
     new ExpressCache(stack, 'Cache', props as ExpressCacheProps);
   } catch (e) {
@@ -122,12 +122,12 @@ describe('ExpressCache defaults', () => {
 
 describe('ExpressCache placement', () => {
   test('by subnet: the zone ID is the subnet\'s AvailabilityZoneId attribute, in the location and the name', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const lake = new TrainingDataLake(stack, 'Lake');
     const vpc = trainingVpc(stack, 'Vpc', lake.serverAccessLogsBucket!);
     const subnet = vpc.selectSubnets({ subnetGroupName: GPU_SUBNET_GROUP }).subnets[0];
     const cache = new ExpressCache(stack, 'Cache', { subnet, bucketBaseName: 'gpu-cache' });
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     const subnetId = stack.getLogicalId(subnet.node.defaultChild as ec2.CfnSubnet);
     const azId = { 'Fn::GetAtt': [subnetId, 'AvailabilityZoneId'] };
     expect(directoryBucket(template).Properties).toEqual(expect.objectContaining({
@@ -136,11 +136,11 @@ describe('ExpressCache placement', () => {
     }));
     expect(stack.resolve(cache.availabilityZoneId)).toEqual(azId);
     // No warning: the zone is only known at deploy time.
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('S3 Express One Zone'))).toHaveLength(0);
+    expect(plainAnnotations(stack).findWarning('*', Match.stringLikeRegexp('S3 Express One Zone'))).toHaveLength(0);
   });
 
   test('by subnet: a zone ID set on the CfnSubnet is used as is', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const lake = new TrainingDataLake(stack, 'Lake');
     const subnet = trainingVpc(stack, 'Vpc', lake.serverAccessLogsBucket!).isolatedSubnets[0];
     const cfnSubnet = subnet.node.defaultChild as ec2.CfnSubnet;
@@ -148,11 +148,11 @@ describe('ExpressCache placement', () => {
     cfnSubnet.availabilityZoneId = 'use1-az5';
     const cache = new ExpressCache(stack, 'Cache', { subnet, bucketBaseName: 'gpu-cache' });
     expect(cache.availabilityZoneId).toBe('use1-az5');
-    validatedTemplate(stack).hasResourceProperties('AWS::S3Express::DirectoryBucket', { BucketName: 'gpu-cache--use1-az5--x-s3', LocationName: 'use1-az5' });
+    plainTemplate(stack).hasResourceProperties('AWS::S3Express::DirectoryBucket', { BucketName: 'gpu-cache--use1-az5--x-s3', LocationName: 'use1-az5' });
   });
 
   test('rejects an imported subnet, whose zone ID is not known', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const subnet = ec2.Subnet.fromSubnetAttributes(stack, 'Imported', { subnetId: 'subnet-0123', availabilityZone: 'us-east-1a' });
     expect(rejection({ subnet }, stack).message).toBe(`[${CACHE_PATH}] subnet: received an imported subnet ("subnet-0123"); allowed: a subnet created in this app `
       + '(ec2.Subnet or a subnet of an ec2.Vpc), whose AvailabilityZoneId CloudFormation returns; for an imported subnet pass its zone ID as '
@@ -160,7 +160,7 @@ describe('ExpressCache placement', () => {
   });
 
   test('rejects both subnet and availabilityZoneId, and neither', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'gpu', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     expect(rejection({ subnet: vpc.isolatedSubnets[0], availabilityZoneId: 'use1-az4' }, stack).message).toBe(
       `[${CACHE_PATH}] availabilityZoneId: received "use1-az4"; allowed: nothing together with subnet: give exactly one of subnet and availabilityZoneId`);
@@ -181,7 +181,7 @@ describe('ExpressCache placement', () => {
   });
 
   test('rejects a zone ID of another Region than the stack\'s', () => {
-    const stack = new Stack(testApp(), 'Test', { env: { region: 'us-west-2' } });
+    const stack = plainStack('Test', { env: { region: 'us-west-2' } });
     expect(rejection({ availabilityZoneId: 'use1-az4' }, stack).message).toBe(
       `[${CACHE_PATH}] availabilityZoneId: received "use1-az4"; allowed: an Availability Zone ID of the stack's Region us-west-2: "use1-az4" is in us-east-1`);
   });
@@ -204,25 +204,25 @@ describe('ExpressCache placement', () => {
   });
 
   test('supported zones and zones of Regions without a list give no warning', () => {
-    const stack = testStack();
+    const stack = plainStack();
     for (const [i, az] of ['use1-az4', 'usw2-az3', 'apne1-az4', 'eun1-az2', 'euc1-az1'].entries()) {
       new ExpressCache(stack, `Cache${i}`, { availabilityZoneId: az });
     }
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*'))).toHaveLength(0);
+    expect(plainAnnotations(stack).findWarning('*', Match.stringLikeRegexp('.*'))).toHaveLength(0);
   });
 });
 
 describe('ExpressCache name', () => {
   test('<bucketBaseName>--<az-id>--x-s3, literal when both parts are', () => {
-    const stack = testStack();
+    const stack = plainStack();
     cacheIn(stack, { bucketBaseName: 'training-cache' });
-    expect(directoryBucket(Template.fromStack(stack)).Properties.BucketName).toBe('training-cache--use1-az4--x-s3');
+    expect(directoryBucket(plainTemplate(stack)).Properties.BucketName).toBe('training-cache--use1-az4--x-s3');
   });
 
   test('the longest base that fits 63 characters is accepted', () => {
-    const stack = testStack();
+    const stack = plainStack();
     cacheIn(stack, { bucketBaseName: 'a'.repeat(47) });
-    expect(directoryBucket(Template.fromStack(stack)).Properties.BucketName).toHaveLength(63);
+    expect(directoryBucket(plainTemplate(stack)).Properties.BucketName).toHaveLength(63);
   });
 
   const rules = 'lowercase letters, digits and hyphens, starting and ending with a letter or digit, without "--", not starting with "xn--" or "sthree-", ';
@@ -241,7 +241,7 @@ describe('ExpressCache name', () => {
   });
 
   test('with a zone ID known at deploy time only, the length check counts 10 characters for it', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'gpu', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     expect(rejection({ subnet: vpc.isolatedSubnets[0], bucketBaseName: 'a'.repeat(46) }, stack).message).toBe(
       `[${CACHE_PATH}] bucketBaseName: received "${'a'.repeat(46)}"; allowed: ${rules}at most 45 characters here `
@@ -251,14 +251,14 @@ describe('ExpressCache name', () => {
 
 describe('ExpressCache encryption', () => {
   test('encryptionKey: SSE-KMS with the key by ARN, bucket keys on; grants include the key', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const key = createDataKey(stack, 'Key', 'cache key', RemovalPolicy.RETAIN);
     const cache = cacheIn(stack, { encryptionKey: key });
     const reader = role(stack, 'Reader');
     const writer = role(stack, 'Writer');
     cache.grantRead(reader);
     cache.grantReadWrite(writer);
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     expect(directoryBucket(template).Properties.BucketEncryption).toEqual({
       ServerSideEncryptionConfiguration: [{
         ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } },
@@ -279,11 +279,11 @@ describe('ExpressCache encryption', () => {
   });
 
   test('rejects the AWS managed aws/s3 key', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const message = `[${CACHE_PATH}] encryptionKey: received the AWS managed key aws/s3; allowed: a customer-managed KMS key: directory buckets use one `
       + 'customer-managed key for their whole life, given as key ID or ARN; the AWS managed aws/s3 key is not supported (leave encryptionKey out for SSE-S3)';
     expect(rejection({ availabilityZoneId: 'use1-az4', encryptionKey: kms.Alias.fromAliasName(stack, 'S3Alias', 'alias/aws/s3') }, stack).message).toBe(message);
-    const byArn = testStack();
+    const byArn = plainStack();
     expect(rejection({ availabilityZoneId: 'use1-az4', encryptionKey: kms.Key.fromKeyArn(byArn, 'S3Key', 'arn:aws:kms:us-east-1:111122223333:alias/aws/s3') }, byArn).message)
       .toBe(message);
   });
@@ -293,7 +293,7 @@ describe('ExpressCache encryption', () => {
     ['a new alias', (stack: Stack) => new kms.Alias(stack, 'A', { aliasName: 'alias/training', targetKey: createDataKey(stack, 'K', 'k', RemovalPolicy.DESTROY) }), '"alias/training"'],
     ['an alias ARN', (stack: Stack) => kms.Key.fromKeyArn(stack, 'A', 'arn:aws:kms:us-east-1:111122223333:alias/training'), '"arn:aws:kms:us-east-1:111122223333:alias/training"'],
   ])('rejects %s', (_name, make, rendered) => {
-    const stack = testStack();
+    const stack = plainStack();
     expect(rejection({ availabilityZoneId: 'use1-az4', encryptionKey: make(stack) }, stack).message).toBe(
       `[${CACHE_PATH}] encryptionKey: received an alias (${rendered}); allowed: a key (kms.Key, or kms.Key.fromKeyArn): directory buckets take their `
       + 'one customer-managed key by key ID or ARN, never by alias; use the alias\'s target key (alias.aliasTargetKey for a kms.Alias)');
@@ -302,13 +302,13 @@ describe('ExpressCache encryption', () => {
 
 describe('ExpressCache grants', () => {
   test('grantRead: CreateSession in ReadOnly mode on this bucket only; grantReadWrite: CreateSession (ReadWrite)', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     const reader = role(stack, 'Reader');
     const writer = role(stack, 'Writer');
     expect(cache.grantRead(reader).success).toBe(true);
     expect(cache.grantReadWrite(writer).success).toBe(true);
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
       PolicyDocument: { Statement: [{ Action: 's3express:CreateSession', Effect: 'Allow', Resource: CACHE_ARN, Condition: { StringEquals: { 's3express:SessionMode': 'ReadOnly' } } }] },
@@ -347,11 +347,11 @@ function allowsSessionMode(statement: any, mode: string): boolean {
 
 describe('ExpressCache.grantMountpointRead', () => {
   test('SSE-S3: CreateSession on this bucket with no session mode condition, nothing else', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     const reader = role(stack, 'Reader');
     expect(cache.grantMountpointRead(reader).success).toBe(true);
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
       PolicyDocument: { Statement: [Match.objectEquals({ Action: 's3express:CreateSession', Effect: 'Allow', Resource: CACHE_ARN })] },
@@ -361,12 +361,12 @@ describe('ExpressCache.grantMountpointRead', () => {
   });
 
   test('SSE-KMS: kms:GenerateDataKey and kms:Decrypt on the key (GetObject on a directory bucket needs both)', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const key = createDataKey(stack, 'Key', 'cache key', RemovalPolicy.RETAIN);
     const cache = cacheIn(stack, { encryptionKey: key });
     const reader = role(stack, 'Reader');
     cache.grantMountpointRead(reader);
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
@@ -380,7 +380,7 @@ describe('ExpressCache.grantMountpointRead', () => {
   });
 
   test('an imported cache grants the same, on its ARN and key', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     const cache = ExpressCache.fromBucketAttributes(stack, 'Existing', { bucketName: 'team-cache--use1-az4--x-s3', encryptionKey: key });
     const reader = role(stack);
@@ -392,8 +392,8 @@ describe('ExpressCache.grantMountpointRead', () => {
   });
 
   test('the example: the role on the GPU instances may create the session its read-only mount command asks for', () => {
-    const stack = new ExpressCacheExampleStack(testApp(), 'ExpressCacheExample');
-    const template = validatedTemplate(stack);
+    const stack = new ExpressCacheExampleStack(plainApp(), 'ExpressCacheExample');
+    const template = plainTemplate(stack);
     template.hasOutput('MountCommand', { Value: { 'Fn::Join': ['', ['mount-s3 ', { Ref: Match.stringLikeRegexp('^Cache') }, Match.stringLikeRegexp(' --read-only$')]] } });
     const trainingRole = stack.node.findChild('TrainingRole') as iam.Role;
     const sessions = policyStatements(stack, trainingRole).filter((s) => [s.Action].flat().includes('s3express:CreateSession'));
@@ -417,7 +417,7 @@ describe('ExpressCache.grantMountpointRead', () => {
 
 describe('ExpressCache bucket policy', () => {
   test('addToResourcePolicy adds CreateSession statements to an AWS::S3Express::BucketPolicy', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     const result = cache.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.AccountRootPrincipal()],
@@ -427,7 +427,7 @@ describe('ExpressCache bucket policy', () => {
     }));
     expect(result.statementAdded).toBe(true);
     expect(result.policyDependable).toBe(cache.node.findChild('Policy'));
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     template.hasResourceProperties('AWS::S3Express::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('^Cache') },
       PolicyDocument: {
@@ -447,7 +447,7 @@ describe('ExpressCache bucket policy', () => {
     [['s3express:CreateSession', 's3:PutObject'], 'actions ["s3express:CreateSession","s3:PutObject"]'],
     [['s3express:*'], 'actions ["s3express:*"]'],
   ])('rejects a statement with the actions %j and names them', (actions, received) => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     const statement = new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions, resources: [cache.bucketArn] });
     expect(() => cache.addToResourcePolicy(statement))
@@ -456,7 +456,7 @@ describe('ExpressCache bucket policy', () => {
   });
 
   test('rejects NotAction statements', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     expect(() => cache.addToResourcePolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], notActions: ['s3express:CreateSession'], resources: [cache.bucketArn] })))
       .toThrow(`[${CACHE_PATH}] statement: received NotAction ["s3express:CreateSession"]; allowed: a statement whose only action is "s3express:CreateSession"`);
@@ -465,7 +465,7 @@ describe('ExpressCache bucket policy', () => {
 
 describe('ExpressCache lifecycle', () => {
   test('expiration and abort rules by prefix and size, and the lifecycle service\'s ReadWrite sessions in the bucket policy', () => {
-    const stack = testStack();
+    const stack = plainStack();
     cacheIn(stack, {
       lifecycleRules: [
         { id: 'ExpireScratch', prefix: 'scratch', expiration: Duration.days(7), objectSizeGreaterThan: 0, objectSizeLessThan: 1024 },
@@ -473,7 +473,7 @@ describe('ExpressCache lifecycle', () => {
         { id: 'Paused', enabled: false, prefix: 'old/', expiration: Duration.days(30) },
       ],
     });
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     expect(directoryBucket(template).Properties.LifecycleConfiguration).toEqual({
       Rules: [
         { Id: 'ExpireScratch', Status: 'Enabled', Prefix: 'scratch/', ExpirationInDays: 7, ObjectSizeGreaterThan: '0', ObjectSizeLessThan: '1024' },
@@ -532,23 +532,23 @@ describe('ExpressCache lifecycle', () => {
 
 describe('ExpressCache options', () => {
   test('removalPolicy DESTROY deletes the bucket', () => {
-    const stack = testStack();
+    const stack = plainStack();
     cacheIn(stack, { removalPolicy: RemovalPolicy.DESTROY });
-    const bucket = directoryBucket(Template.fromStack(stack));
+    const bucket = directoryBucket(plainTemplate(stack));
     expect(bucket.DeletionPolicy).toBe('Delete');
     expect(bucket.UpdateReplacePolicy).toBe('Delete');
   });
 
   test('requestMetricsEnabled: false leaves the metrics configuration out, and metric() says why it cannot work', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack, { requestMetricsEnabled: false });
-    expect(directoryBucket(Template.fromStack(stack)).Properties.MetricsConfigurations).toBeUndefined();
+    expect(directoryBucket(plainTemplate(stack)).Properties.MetricsConfigurations).toBeUndefined();
     expect(() => cache.metricAllRequests()).toThrow(`[${CACHE_PATH}] requestMetricsEnabled: received false; allowed: true to read request metrics: `
       + 'without the EntireBucket metrics configuration S3 publishes none');
   });
 
   test('metric helpers: AWS/S3, BucketName and FilterId dimensions, Sum (latencies: Average)', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     const dimensions = { BucketName: { Ref: Match.stringLikeRegexp('^Cache') }, FilterId: 'EntireBucket' };
     const cases: Array<[() => any, string, string]> = [
@@ -577,7 +577,7 @@ describe('ExpressCache options', () => {
 
 describe('ExpressCache gateway endpoint', () => {
   function vpcSetup() {
-    const stack = testStack();
+    const stack = plainStack();
     const lake = new TrainingDataLake(stack, 'Lake');
     const vpc = trainingVpc(stack, 'Vpc', lake.serverAccessLogsBucket!);
     return { stack, vpc, subnets: vpc.selectSubnets({ subnetGroupName: GPU_SUBNET_GROUP }).subnets };
@@ -586,7 +586,7 @@ describe('ExpressCache gateway endpoint', () => {
   test('placed by subnet: an s3express gateway endpoint on that subnet\'s route table', () => {
     const { stack, vpc, subnets } = vpcSetup();
     const cache = new ExpressCache(stack, 'Cache', { subnet: subnets[0], gatewayEndpointVpc: vpc });
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     const routeTable = stack.getLogicalId(subnets[0].node.findChild('RouteTable') as ec2.CfnRouteTable);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3express']] },
@@ -600,7 +600,7 @@ describe('ExpressCache gateway endpoint', () => {
     const { stack, vpc, subnets } = vpcSetup();
     new ExpressCache(stack, 'Cache', { availabilityZoneId: 'use1-az4', gatewayEndpointVpc: vpc });
     new ExpressCache(stack, 'Second', { availabilityZoneId: 'use1-az4', gatewayEndpointVpc: vpc, gatewayEndpointSubnets: [{ subnets: [subnets[1]] }] });
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: { 'Fn::Join': Match.arrayWith([Match.arrayWith(['.s3express'])]) } } }));
     expect(endpoints.map((e) => e.Properties.RouteTableIds.length).sort()).toEqual([1, 2]);
   });
@@ -613,7 +613,7 @@ describe('ExpressCache gateway endpoint', () => {
 
 describe('ExpressCache.importFrom', () => {
   function importSetup() {
-    const stack = testStack();
+    const stack = plainStack();
     const lake = new TrainingDataLake(stack, 'Lake');
     const cache = cacheIn(stack);
     return { stack, lake, cache };
@@ -649,7 +649,7 @@ describe('ExpressCache.importFrom', () => {
       totalTimeout: Duration.minutes(30),
     });
     expect(copy.node.id).toBe('Import:img');
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     template.hasResourceProperties('Custom::DatasetCopy', {
       SourcePrefix: 'datasets/images/',
       DestinationPrefix: 'img/',
@@ -665,7 +665,7 @@ describe('ExpressCache.importFrom', () => {
     const { stack, lake, cache } = importSetup();
     const copy = cache.importFrom(lake.datasets, { destinationPrefix: '', keys: ['a.bin'], concurrency: 8 });
     expect(copy.node.id).toBe('Import');
-    Template.fromStack(stack).hasResourceProperties('Custom::DatasetCopy', { DestinationPrefix: '', Keys: ['a.bin'], Concurrency: '8' });
+    plainTemplate(stack).hasResourceProperties('Custom::DatasetCopy', { DestinationPrefix: '', Keys: ['a.bin'], Concurrency: '8' });
   });
 
   test('rejects a second import to the same prefix, and a token prefix', () => {
@@ -708,11 +708,12 @@ describe('ExpressCache.fromBucketName / fromBucketAttributes', () => {
     }]);
     expect(cache.addToResourcePolicy(new iam.PolicyStatement({ actions: ['s3express:CreateSession'], resources: [cache.bucketArn] })).statementAdded).toBe(false);
     expect(() => cache.addToResourcePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }))).toThrow('[Test/Existing] statement: received actions ["s3:GetObject"]');
+    // An imported cache with grants passes the three validators.
     validatedTemplate(stack);
   });
 
   test('attributes: key and zone ID for a name that is a token', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     const cache = ExpressCache.fromBucketAttributes(stack, 'Existing', { bucketName: Aws.STACK_NAME, availabilityZoneId: 'use1-az6', encryptionKey: key });
     expect(cache.availabilityZoneId).toBe('use1-az6');
@@ -724,7 +725,7 @@ describe('ExpressCache.fromBucketName / fromBucketAttributes', () => {
   });
 
   test('rejects a name that is not a directory bucket name, a token name without zone ID, and a zone ID that contradicts the name', () => {
-    const stack = testStack();
+    const stack = plainStack();
     expect(() => ExpressCache.fromBucketName(stack, 'A', 'general-purpose-bucket')).toThrow(
       '[Test/A] bucketName: received "general-purpose-bucket"; allowed: a directory bucket name <base>--<az-id>--x-s3, 3 to 63 lowercase letters, '
       + 'digits and hyphens, such as "cache--use1-az4--x-s3"');
@@ -737,7 +738,7 @@ describe('ExpressCache.fromBucketName / fromBucketAttributes', () => {
 
 describe('ExpressCache client settings', () => {
   test('mountpointCommand renders mount-s3 with the options, tokens included', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     expect(stack.resolve(cache.mountpointCommand({ mountPath: '/mnt/cache' }))).toEqual({ 'Fn::Join': ['', ['mount-s3 ', { Ref: expect.stringMatching(/^Cache/) }, ' /mnt/cache']] });
     const full = cache.mountpointCommand({
@@ -759,7 +760,7 @@ describe('ExpressCache client settings', () => {
   });
 
   test('mountpointCommand rejects relative or unsafe paths, a cache size without cache directory, conflicting flags, bad numbers', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack);
     const pathRule = 'an absolute path of letters, digits, ".", "_", "-" and "/", such as "/mnt/cache" (no spaces or shell characters)';
     expect(() => cache.mountpointCommand({ mountPath: 'mnt/cache' })).toThrow(`[${CACHE_PATH}] mountPath: received "mnt/cache"; allowed: ${pathRule}`);
@@ -790,18 +791,18 @@ describe('ExpressCache autoDeleteObjects', () => {
   const MARKER_TAG = { Key: 'cdk-training-storage:auto-delete-objects', Value: 'true' };
 
   test('default: no marker tag, no custom resource, no functions', () => {
-    const stack = testStack();
+    const stack = plainStack();
     cacheIn(stack, { removalPolicy: RemovalPolicy.DESTROY });
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     expect(directoryBucket(template).Properties.Tags).toBeUndefined();
     template.resourceCountIs('Custom::ExpressCacheAutoDeleteObjects', 0);
     template.resourceCountIs('AWS::Lambda::Function', 0);
   });
 
   test('opted in: the bucket carries the marker tag; a custom resource that depends on the bucket, its function and its framework', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack, { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     expect(directoryBucket(template).Properties.Tags).toEqual([MARKER_TAG]);
     const bucketId = stack.getLogicalId(cache.node.defaultChild as any);
 
@@ -829,7 +830,7 @@ describe('ExpressCache autoDeleteObjects', () => {
   });
 
   test('the handler role may create ReadWrite sessions and list the tags of this bucket only', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const cache = cacheIn(stack, { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
     const handlerRole = cache.node.findChild('AutoDeleteObjects').node.findChild('HandlerRole') as iam.Role;
     const bucketId = stack.getLogicalId(cache.node.defaultChild as any);
@@ -855,9 +856,9 @@ describe('ExpressCache autoDeleteObjects', () => {
   });
 
   test('autoDeleteObjects: false with any removal policy is accepted', () => {
-    const stack = testStack();
+    const stack = plainStack();
     cacheIn(stack, { autoDeleteObjects: false });
-    expect(directoryBucket(Template.fromStack(stack)).Properties.Tags).toBeUndefined();
+    expect(directoryBucket(plainTemplate(stack)).Properties.Tags).toBeUndefined();
   });
 
   test('passes the validators with zero findings, also with SSE-KMS and lifecycle rules', () => {

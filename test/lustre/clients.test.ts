@@ -6,7 +6,7 @@ import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { scratchIn, thrown } from './fixtures';
 import { ILustreScratch, LustreScratch, LustreStorageType } from '../../src';
-import { testStack } from '../support/harness';
+import { plainStack } from '../support/harness';
 
 const DNS = 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com';
 const MOUNT_NAME = 'abcdefgh';
@@ -61,7 +61,7 @@ function substitute(value: any, attributes: Record<string, string>): string {
 
 describe('mount commands', () => {
   test('install the client, wait for DNS, mount with relatime,flock, add an fstab entry with _netdev; all idempotent', () => {
-    const stack = testStack();
+    const stack = plainStack();
     expect(imported(stack).mountCommands()).toEqual([
       '# FSx for Lustre: mount / of the file system at /fsx',
       'dnf install -y lustre-client',
@@ -82,7 +82,7 @@ describe('mount commands', () => {
   });
 
   test('a mount path, a directory of the file system, a DNS wait, no client install, no fstab entry', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const lines = imported(stack).mountCommands({
       mountPath: '/mnt/datasets', fileSystemPath: '/datasets/', dnsWaitTimeout: Duration.minutes(2), installClient: false, fstab: false,
     });
@@ -94,7 +94,7 @@ describe('mount commands', () => {
   });
 
   test('the script passes shellcheck: an imported file system, and a new one with its attributes substituted', () => {
-    const stack = testStack();
+    const stack = plainStack();
     shellcheck(`#!/bin/bash\n${imported(stack).mountCommands({ mountPath: '/mnt/fsx', fileSystemPath: '/checkpoints' }).join('\n')}\n`);
 
     const fsx = scratchIn(stack);
@@ -109,7 +109,7 @@ describe('mount commands', () => {
   });
 
   test('rejects mount paths the script cannot quote and DNS waits shorter than one attempt', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fsx = imported(stack);
     for (const mountPath of ['fsx', '/', '/mnt/my fsx', "/mnt/'x'", '/mnt/$HOME']) {
       expect(thrown(() => fsx.mountCommands({ mountPath })).message).toBe(`[Test/Imported] mountPath: received ${JSON.stringify(mountPath)}; `
@@ -125,7 +125,7 @@ describe('mount commands', () => {
 
 describe('Kubernetes manifests', () => {
   test('a static PersistentVolume for fsx.csi.aws.com and its claim, bound both ways', () => {
-    const stack = testStack();
+    const stack = plainStack();
     expect(imported(stack, { storageCapacityGiB: 2400 }).persistentVolume({ name: 'training-data', claimNamespace: 'ml' })).toEqual({
       persistentVolume: {
         apiVersion: 'v1',
@@ -161,7 +161,7 @@ describe('Kubernetes manifests', () => {
   });
 
   test('a new file system: its tokens, its capacity; options for the claim, class, capacity and mount options', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fsx = scratchIn(stack, { storageCapacityGiB: 4800 });
     const id = stack.getLogicalId(fsx.node.defaultChild as any);
     const manifests = stack.resolve(fsx.persistentVolume({
@@ -184,7 +184,7 @@ describe('Kubernetes manifests', () => {
   });
 
   test('requires a capacity when the file system\'s is unknown; rejects names Kubernetes rejects', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const it = scratchIn(stack, { storageType: LustreStorageType.INTELLIGENT_TIERING, throughputCapacityMBps: 4000 });
     expect(thrown(() => it.persistentVolume({ name: 'tiered' })).message).toBe('[Test/Scratch] storageCapacity: received nothing; allowed: a Size '
       + 'when the file system\'s capacity is unknown (Intelligent-Tiering, or imported without storageCapacityGiB): Kubernetes volumes declare a capacity');
@@ -201,7 +201,7 @@ describe('Kubernetes manifests', () => {
 
 describe('imported file systems', () => {
   test('attributes, metrics and client rules', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fsx = imported(stack, { storageCapacityGiB: 1200 });
     expect(fsx.fileSystemId).toBe('fs-0123456789abcdef0');
     expect(fsx.storageCapacityGiB).toBe(1200);

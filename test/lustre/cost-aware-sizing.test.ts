@@ -1,9 +1,9 @@
 import { CfnParameter, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { fileSystem, message, rejection, scratchIn } from './fixtures';
 import { LustreDeploymentType, LustrePrices, LustreStorageType } from '../../src';
 import { PRICES_US_EAST_1 } from '../../src/core/prices';
-import { testStack } from '../support/harness';
+import { plainStack, plainTemplate } from '../support/harness';
 
 // The built-in table's figures, read from the one price table (not repeated here).
 const FSX = PRICES_US_EAST_1.fsxLustre;
@@ -23,9 +23,9 @@ const CHEAP_125: LustrePrices = {
 
 describe('LustreScratch cost-aware sizing', () => {
   test('throughputTargetMBps: 1000 chooses 1200 GiB at 1000 MB/s/TiB, the cheapest valid configuration, and reports it', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { throughputTargetMBps: 1000 });
-    Template.fromStack(stack).hasResourceProperties('AWS::FSx::FileSystem', {
+    plainTemplate(stack).hasResourceProperties('AWS::FSx::FileSystem', {
       StorageCapacity: 1200,
       LustreConfiguration: Match.objectLike({ DeploymentType: 'PERSISTENT_2', PerUnitStorageThroughput: 1000 }),
     });
@@ -39,9 +39,9 @@ describe('LustreScratch cost-aware sizing', () => {
   });
 
   test('minimumStorageCapacityGiB: the data needs 4000 GiB, so 4800 GiB at 250 MB/s/TiB costs least', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { throughputTargetMBps: 1000, minimumStorageCapacityGiB: 4000 });
-    Template.fromStack(stack).hasResourceProperties('AWS::FSx::FileSystem', {
+    plainTemplate(stack).hasResourceProperties('AWS::FSx::FileSystem', {
       StorageCapacity: 4800,
       LustreConfiguration: Match.objectLike({ PerUnitStorageThroughput: 250 }),
     });
@@ -50,18 +50,18 @@ describe('LustreScratch cost-aware sizing', () => {
   });
 
   test('minimumStorageCapacityGiB alone: the smallest valid capacity that holds it, at 125 MB/s/TiB', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { minimumStorageCapacityGiB: 5000 });
-    const resource = fileSystem(Template.fromStack(stack));
+    const resource = fileSystem(plainTemplate(stack));
     expect(resource.Properties.StorageCapacity).toBe(7200);
     expect(resource.Properties.LustreConfiguration.PerUnitStorageThroughput).toBe(125);
     expect(fs.throughputMBps).toBe(900);
   });
 
   test('a given perUnitStorageThroughput is kept: the smallest capacity at it', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { throughputTargetMBps: 1000, perUnitStorageThroughput: 125 });
-    Template.fromStack(stack).hasResourceProperties('AWS::FSx::FileSystem', {
+    plainTemplate(stack).hasResourceProperties('AWS::FSx::FileSystem', {
       StorageCapacity: 9600,
       LustreConfiguration: Match.objectLike({ PerUnitStorageThroughput: 125 }),
     });
@@ -70,22 +70,22 @@ describe('LustreScratch cost-aware sizing', () => {
   });
 
   test('prices: other prices choose another configuration, and the reason names them', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { throughputTargetMBps: 1000, prices: CHEAP_125 });
-    Template.fromStack(stack).hasResourceProperties('AWS::FSx::FileSystem', {
+    plainTemplate(stack).hasResourceProperties('AWS::FSx::FileSystem', {
       StorageCapacity: 9600,
       LustreConfiguration: Match.objectLike({ PerUnitStorageThroughput: 125 }),
     });
     expect(fs.estimatedMonthlyCostUsd).toBe(96);
     expect(fs.sizingReason).toContain('for $96.00 a month at eu-test list prices of 2026-12-01');
     const { description: _description, ...withoutDescription } = CHEAP_125;
-    expect(scratchIn(testStack(), { throughputTargetMBps: 1000, prices: withoutDescription }).sizingReason).toContain('at the given prices');
+    expect(scratchIn(plainStack(), { throughputTargetMBps: 1000, prices: withoutDescription }).sizingReason).toContain('at the given prices');
   });
 
   test('EFA without a per-unit throughput: the cheapest EFA configuration, 4800 GiB at 1000 MB/s/TiB', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { efa: true });
-    Template.fromStack(stack).hasResourceProperties('AWS::FSx::FileSystem', {
+    plainTemplate(stack).hasResourceProperties('AWS::FSx::FileSystem', {
       StorageCapacity: 4800,
       LustreConfiguration: Match.objectLike({ EfaEnabled: true, PerUnitStorageThroughput: 1000 }),
     });
@@ -93,9 +93,9 @@ describe('LustreScratch cost-aware sizing', () => {
   });
 
   test('SCRATCH_2: the fixed baseline, no per-unit throughput, the scratch price', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { deploymentType: LustreDeploymentType.SCRATCH_2, throughputTargetMBps: 1000 });
-    const resource = fileSystem(Template.fromStack(stack));
+    const resource = fileSystem(plainTemplate(stack));
     expect(resource.Properties.StorageCapacity).toBe(7200);
     expect(resource.Properties.LustreConfiguration.PerUnitStorageThroughput).toBeUndefined();
     expect(fs.perUnitStorageThroughput).toBeUndefined();
@@ -104,9 +104,9 @@ describe('LustreScratch cost-aware sizing', () => {
   });
 
   test('storageCapacityGiB as given keeps today\'s behaviour: 125 MB/s/TiB unless given, its cost reported', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { storageCapacityGiB: 2400 });
-    const resource = fileSystem(Template.fromStack(stack));
+    const resource = fileSystem(plainTemplate(stack));
     expect(resource.Properties.StorageCapacity).toBe(2400);
     expect(resource.Properties.LustreConfiguration.PerUnitStorageThroughput).toBe(125);
     expect(fs.perUnitStorageThroughput).toBe(125);
@@ -115,29 +115,29 @@ describe('LustreScratch cost-aware sizing', () => {
   });
 
   test('the default file system reports 1200 GiB at 125 MB/s/TiB and its price', () => {
-    const fs = scratchIn(testStack());
+    const fs = scratchIn(plainStack());
     expect(fs.perUnitStorageThroughput).toBe(125);
     expect(fs.estimatedMonthlyCostUsd).toBe(cents(1200 * usd(125)));
     expect(fs.sizingReason).toMatch(/^1200 GiB at 125 MB\/s\/TiB: the cheapest valid configuration \(150 MB\/s for /);
   });
 
   test('Intelligent-Tiering: no estimate, a reason', () => {
-    const fs = scratchIn(testStack(), { storageType: LustreStorageType.INTELLIGENT_TIERING, throughputCapacityMBps: 8000 });
+    const fs = scratchIn(plainStack(), { storageType: LustreStorageType.INTELLIGENT_TIERING, throughputCapacityMBps: 8000 });
     expect(fs.estimatedMonthlyCostUsd).toBeUndefined();
     expect(fs.perUnitStorageThroughput).toBeUndefined();
     expect(fs.sizingReason).toBe('Intelligent-Tiering, sized by throughputCapacityMBps (8000 MB/s): its storage is billed as used, so no estimate.');
   });
 
   test('unresolved tokens: nothing checked or priced that depends on them', () => {
-    const capacityToken = scratchIn(testStack(), { storageCapacityGiB: Token.asNumber({ Ref: 'Capacity' }) });
+    const capacityToken = scratchIn(plainStack(), { storageCapacityGiB: Token.asNumber({ Ref: 'Capacity' }) });
     expect(capacityToken.estimatedMonthlyCostUsd).toBeUndefined();
     expect(capacityToken.sizingReason).toBe('storageCapacityGiB is an unresolved token: the throughput and the monthly price are unknown at synth time.');
 
     // A per-unit throughput unknown at synth time: the capacity reaches the target at the lowest one, 125 MB/s/TiB, as before.
-    const stack = testStack();
+    const stack = plainStack();
     const perUnit = new CfnParameter(stack, 'PerUnit', { type: 'Number', allowedValues: ['125', '250', '500', '1000'] });
     const perUnitToken = scratchIn(stack, { throughputTargetMBps: 1000, perUnitStorageThroughput: perUnit.valueAsNumber });
-    expect(fileSystem(Template.fromStack(stack)).Properties).toEqual(expect.objectContaining({
+    expect(fileSystem(plainTemplate(stack)).Properties).toEqual(expect.objectContaining({
       StorageCapacity: 9600,
       LustreConfiguration: expect.objectContaining({ PerUnitStorageThroughput: { Ref: 'PerUnit' } }),
     }));

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { fileSystem, message, rejection, scratchIn, thrown, validatedNetwork } from './fixtures';
@@ -7,7 +7,7 @@ import {
   DataLocation, DataRepositoryEvent, LustreDeploymentType, LustreScratch, LustreStorageType, LustreVersion, TrainingDataLake,
 } from '../../src';
 import { createDataKey } from '../../src/core/encryption';
-import { testApp, testStack, validatedTemplate } from '../support/harness';
+import { plainAnnotations, plainStack, plainTemplate, testStack, validatedTemplate } from '../support/harness';
 
 function associations(template: Template): Array<{ [key: string]: any }> {
   return Object.values(template.findResources('AWS::FSx::DataRepositoryAssociation'));
@@ -72,56 +72,56 @@ describe('data repository associations', () => {
   });
 
   test('a data repository added after construction turns the default backups off', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     fs.addDataRepository({ location: lakeOf(stack).dataset('corpus') });
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     expect(fileSystem(template).Properties.LustreConfiguration.AutomaticBackupRetentionDays).toBe(0);
     expect(associations(template)[0].Properties.FileSystemPath).toBe('/datasets/corpus');
   });
 
   test('a given path is normalized and names the association; no S3 policy without events', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const lake = lakeOf(stack);
     const data = fs.addDataRepository({ location: lake.datasets, fileSystemPath: '/lake/data/', autoImport: [] });
     expect(data.node.id).toBe('DataRepository:lake:data');
-    const [properties] = associations(Template.fromStack(stack)).map((a) => a.Properties);
+    const [properties] = associations(plainTemplate(stack)).map((a) => a.Properties);
     expect(properties.FileSystemPath).toBe('/lake/data');
     expect(properties.S3).toBeUndefined();
   });
 
   test('the whole bucket links to / as DataRepository', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const root = fs.addDataRepository({ location: DataLocation.fromBucket(lakeOf(stack).bucket, '') });
     expect(root.node.id).toBe('DataRepository');
-    expect(associations(Template.fromStack(stack))[0].Properties.FileSystemPath).toBe('/');
+    expect(associations(plainTemplate(stack))[0].Properties.FileSystemPath).toBe('/');
   });
 
   test('eight synthesize; a ninth is rejected', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const lake = lakeOf(stack);
     for (let i = 0; i < 8; i++) {
       fs.addDataRepository({ location: lake.dataset(`d${i}`) });
     }
-    expect(associations(validatedTemplate(stack))).toHaveLength(8);
+    expect(associations(plainTemplate(stack))).toHaveLength(8);
     expect(thrown(() => fs.addDataRepository({ location: lake.dataset('d8') })).message).toBe(message('dataRepositories', '9 data repositories',
       'at most 8 per file system'));
   });
 
   test('removal policy DESTROY deletes the associations', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { removalPolicy: RemovalPolicy.DESTROY });
     fs.addDataRepository({ location: lakeOf(stack).datasets });
-    Template.fromStack(stack).hasResource('AWS::FSx::DataRepositoryAssociation', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    plainTemplate(stack).hasResource('AWS::FSx::DataRepositoryAssociation', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
   });
 });
 
 describe('data repository rules', () => {
   test('rejects overlapping file system paths, and / next to anything', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const lake = lakeOf(stack);
     fs.addDataRepository({ location: lake.datasets, fileSystemPath: '/data' });
@@ -135,7 +135,7 @@ describe('data repository rules', () => {
   });
 
   test('rejects overlapping S3 prefixes of one bucket; the same prefix of another bucket is fine', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const lake = lakeOf(stack);
     fs.addDataRepository({ location: lake.datasets });
@@ -148,7 +148,7 @@ describe('data repository rules', () => {
   });
 
   test('rejects file system paths that are not absolute or are tokens', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     expect(thrown(() => fs.addDataRepository({ location: lakeOf(stack).datasets, fileSystemPath: 'datasets' })).message).toBe(message('fileSystemPath',
       '"datasets"', 'an absolute path on the file system such as "/datasets" or "/checkpoints/run1": starts with "/", no empty, "." or ".." segment, '
@@ -158,7 +158,7 @@ describe('data repository rules', () => {
   });
 
   test('a location whose prefix is a token needs a file system path', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const location = DataLocation.fromBucket(lakeOf(stack).bucket, Token.asString({ Ref: 'Prefix' }));
     expect(thrown(() => fs.addDataRepository({ location })).message).toBe(message('fileSystemPath', 'nothing',
@@ -167,18 +167,18 @@ describe('data repository rules', () => {
   });
 
   test('rejects data repositories on SCRATCH_1, Intelligent-Tiering and Lustre 2.10', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const lake = new TrainingDataLake(stack, 'Lake0');
     const datasets = [{ location: lake.datasets }];
     expect(rejection({ deploymentType: LustreDeploymentType.SCRATCH_1, dataRepositories: datasets }, stack).message).toBe(message(
       'dataRepositories', 'a data repository', 'none with SCRATCH_1: data repository associations need SCRATCH_2 or PERSISTENT_2'));
-    const stack2 = testStack();
+    const stack2 = plainStack();
     const lake2 = new TrainingDataLake(stack2, 'Lake0');
     const it = { storageType: LustreStorageType.INTELLIGENT_TIERING, throughputCapacityMBps: 4000 };
     expect(rejection({ ...it, dataRepositories: [{ location: lake2.datasets }] },
       stack2).message).toBe(message('dataRepositories', 'a data repository',
       'none with LustreStorageType.INTELLIGENT_TIERING: Intelligent-Tiering file systems take no data repository associations'));
-    const stack3 = testStack();
+    const stack3 = plainStack();
     const lake3 = new TrainingDataLake(stack3, 'Lake0');
     const v210 = { deploymentType: LustreDeploymentType.SCRATCH_2, lustreVersion: LustreVersion.V_2_10 };
     expect(rejection({ ...v210, dataRepositories: [{ location: lake3.datasets }] },
@@ -186,19 +186,19 @@ describe('data repository rules', () => {
   });
 
   test('SCRATCH_2 takes data repositories', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { deploymentType: LustreDeploymentType.SCRATCH_2 });
     fs.addDataRepository({ location: lakeOf(stack).datasets });
-    expect(associations(Template.fromStack(stack))).toHaveLength(1);
+    expect(associations(plainTemplate(stack))).toHaveLength(1);
   });
 
   test('rejects backups together with data repositories, both ways round', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const lake = new TrainingDataLake(stack, 'Lake0');
     expect(rejection({ automaticBackupRetention: Duration.days(7), dataRepositories: [{ location: lake.datasets }] }, stack).message).toBe(message(
       'automaticBackupRetention', '7 days', '0 days or nothing on a file system with data repositories: FSx cannot link data repositories to file '
       + 'systems with backups; exported data is kept in S3'));
-    const stack2 = testStack();
+    const stack2 = plainStack();
     const fs = scratchIn(stack2, { automaticBackupRetention: Duration.days(7) });
     expect(thrown(() => fs.addDataRepository({ location: lakeOf(stack2).datasets })).message).toBe(message('dataRepositories', 'a data repository',
       'none on a file system with automatic backups (automaticBackupRetention, dailyAutomaticBackupStartTime or copyTagsToBackups set): '
@@ -206,7 +206,7 @@ describe('data repository rules', () => {
   });
 
   test('rejects repeated or unknown events and chunk sizes out of range', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const lake = lakeOf(stack);
     const twice = [DataRepositoryEvent.NEW, DataRepositoryEvent.NEW];
@@ -217,7 +217,7 @@ describe('data repository rules', () => {
   });
 
   test('rejects automatic import from a bucket in another Region; export only is fine', () => {
-    const stack = new Stack(testApp(), 'Test', { env: { region: 'us-east-1' } });
+    const stack = plainStack('Test', { env: { region: 'us-east-1' } });
     const fs = scratchIn(stack);
     const remote = s3.Bucket.fromBucketAttributes(stack, 'Remote', { bucketName: 'training-eu', region: 'eu-west-1' });
     expect(thrown(() => fs.addDataRepository({ location: DataLocation.fromBucket(remote, 'datasets/') })).message).toBe(message('autoImport',
@@ -230,12 +230,12 @@ describe('data repository rules', () => {
 
 describe('data repositories in SSE-KMS buckets', () => {
   test('the lake key allows the FSx S3 service-linked roles through S3, once per key', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const lake = lakeOf(stack);
     fs.addDataRepository({ location: lake.datasets });
     fs.addDataRepository({ location: lake.checkpoints, autoImport: [], autoExport: [DataRepositoryEvent.NEW] });
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     const statements = keyPolicyStatements(template, stack.getLogicalId(lake.encryptionKey!.node.defaultChild as kms.CfnKey))
       .filter((s: any) => s.Sid === 'AllowFSxForLustreDataRepositories');
     expect(statements).toEqual([{
@@ -252,12 +252,12 @@ describe('data repositories in SSE-KMS buckets', () => {
   });
 
   test('with a literal bucket name the statement is limited to the bucket\'s encryption context', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const key = createDataKey(stack, 'BucketKey', 'bucket key', RemovalPolicy.RETAIN);
     const bucket = s3.Bucket.fromBucketAttributes(stack, 'Named', { bucketName: 'training-lake', encryptionKey: key });
     fs.addDataRepository({ location: DataLocation.fromBucket(bucket, 'datasets/') });
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     const [statement] = keyPolicyStatements(template, stack.getLogicalId(key.node.defaultChild as kms.CfnKey))
       .filter((s: any) => s.Sid === 'AllowFSxForLustreDataRepositories');
     expect(statement.Condition.StringLike).toEqual({
@@ -270,12 +270,12 @@ describe('data repositories in SSE-KMS buckets', () => {
   });
 
   test('an imported key gets a warning with the statement to add', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     const bucket = s3.Bucket.fromBucketAttributes(stack, 'Named', { bucketName: 'training-lake', encryptionKey: key });
     fs.addDataRepository({ location: DataLocation.fromBucket(bucket, 'datasets/') });
-    const warnings = Annotations.fromStack(stack).findWarning('/Test/Scratch', Match.stringLikeRegexp('LustreScratch.KeyPolicy'));
+    const warnings = plainAnnotations(stack).findWarning('/Test/Scratch', Match.stringLikeRegexp('LustreScratch.KeyPolicy'));
     expect(warnings).toHaveLength(1);
     const text = JSON.stringify(warnings[0].entry.data);
     expect(text).toContain('The KMS key of s3://training-lake/datasets/ is not managed by this app: add this statement to its key policy');
@@ -284,17 +284,17 @@ describe('data repositories in SSE-KMS buckets', () => {
   });
 
   test('an SSE-S3 bucket needs no key statement', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const bucket = s3.Bucket.fromBucketName(stack, 'Plain', 'plain-bucket');
     fs.addDataRepository({ location: DataLocation.fromBucket(bucket, 'x/') });
-    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('AllowFSxForLustreDataRepositories');
+    expect(JSON.stringify(plainTemplate(stack).toJSON())).not.toContain('AllowFSxForLustreDataRepositories');
   });
 });
 
 describe('data repository locations', () => {
   test('a directory bucket (S3 Express One Zone) is rejected: FSx links general purpose buckets', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const bucket = s3.Bucket.fromBucketName(stack, 'Express', 'cache--use1-az4--x-s3');
     const location = DataLocation.fromBucket(bucket, 'corpus/', { directoryBucket: true });

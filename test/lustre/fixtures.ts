@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GPU_SUBNET_GROUP, trainingVpc } from '../../examples/training-vpc';
 import { LustreScratch, LustreScratchProps, TrainingDataLake, TrainingStorageError } from '../../src';
-import { testStack } from '../support/harness';
+import { plainStack } from '../support/harness';
 
 /** The construct path of the file system the fixtures create. */
 export const SCRATCH_PATH = 'Test/Scratch';
@@ -25,14 +25,14 @@ export function validatedNetwork(stack: Stack): { lake: TrainingDataLake; vpc: e
   return { lake, vpc, subnet: vpc.selectSubnets({ subnetGroupName: GPU_SUBNET_GROUP }).subnets[0] };
 }
 
-/** A file system `Scratch` in the training VPC of the stack (test stacks run the validators on every synthesis). */
+/** A file system `Scratch` in the training VPC of the stack (the validators run only if the stack is a test stack). */
 export function scratchIn(stack: Stack, props: Partial<LustreScratchProps> = {}): LustreScratch {
   const { vpc, subnet } = validatedNetwork(stack);
   return new LustreScratch(stack, 'Scratch', { vpc, subnet, ...props });
 }
 
-/** Builds a file system in a new stack and returns the error it throws. */
-export function rejection(props: Partial<LustreScratchProps>, stack = testStack()): TrainingStorageError {
+/** Builds a file system in a new plain stack and returns the error it throws. */
+export function rejection(props: Partial<LustreScratchProps>, stack = plainStack()): TrainingStorageError {
   return thrown(() => scratchIn(stack, props));
 }
 

@@ -15,7 +15,7 @@ import {
   LustreScratch, LustreStorageType, LustreVersion,
 } from '../../src';
 import { createDataKey } from '../../src/core/encryption';
-import { testApp, testStack, validatedTemplate } from '../support/harness';
+import { plainStack, plainTemplate, testApp, testStack, validatedTemplate } from '../support/harness';
 
 /** Every security group rule of the template as `<direction> <group> <peer> <protocol> <from>-<to>`. */
 function securityGroupRules(template: Template): string[] {
@@ -176,9 +176,9 @@ function literal(value: any): any {
 
 describe('LustreScratch deployment types and sizing', () => {
   test('SCRATCH_2: no per-unit throughput, metadata configuration, key or backups; 240 MB/s per 1200 GiB', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { deploymentType: LustreDeploymentType.SCRATCH_2 });
-    const resource = fileSystem(Template.fromStack(stack));
+    const resource = fileSystem(plainTemplate(stack));
     expect(resource.Properties.LustreConfiguration).toEqual({
       DeploymentType: 'SCRATCH_2',
       DataCompressionType: 'LZ4',
@@ -192,15 +192,15 @@ describe('LustreScratch deployment types and sizing', () => {
   });
 
   test.each([1200, 2400, 4800])('%i GiB synthesizes as given', (capacity) => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, { storageCapacityGiB: capacity });
-    expect(fileSystem(Template.fromStack(stack)).Properties.StorageCapacity).toBe(capacity);
+    expect(fileSystem(plainTemplate(stack)).Properties.StorageCapacity).toBe(capacity);
   });
 
   test('a throughput target gives the smallest valid capacity that reaches it', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { throughputTargetMBps: 1000, perUnitStorageThroughput: 250 });
-    const resource = fileSystem(Template.fromStack(stack));
+    const resource = fileSystem(plainTemplate(stack));
     expect(resource.Properties.StorageCapacity).toBe(4800);
     expect(resource.Properties.LustreConfiguration.PerUnitStorageThroughput).toBe(250);
     expect(fs.throughputMBps).toBe(1200);
@@ -233,7 +233,7 @@ describe('LustreScratch deployment types and sizing', () => {
   });
 
   test('rejects a subnet that is not in the VPC', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const other = new ec2.Vpc(stack, 'Other', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'x', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const error = thrown(() => new LustreScratch(stack, 'Scratch', { vpc: plainNetwork(stack).vpc, subnet: other.isolatedSubnets[0] }));
     expect(error.message).toBe(message('subnet', '"Test/Other/xSubnet1"', 'a subnet of vpc: the file system and its security group live in the same VPC'));
@@ -242,9 +242,9 @@ describe('LustreScratch deployment types and sizing', () => {
 
 describe('LustreScratch Intelligent-Tiering', () => {
   test('no capacity; throughput capacity, proportional read cache, 6000 provisioned metadata IOPS', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { storageType: LustreStorageType.INTELLIGENT_TIERING, throughputCapacityMBps: 8000 });
-    const resource = fileSystem(Template.fromStack(stack));
+    const resource = fileSystem(plainTemplate(stack));
     expect(resource.Properties.StorageCapacity).toBeUndefined();
     expect(resource.Properties.StorageType).toBe('INTELLIGENT_TIERING');
     expect(resource.Properties.LustreConfiguration).toEqual(expect.objectContaining({
@@ -259,14 +259,14 @@ describe('LustreScratch Intelligent-Tiering', () => {
   });
 
   test('a provisioned read cache and 12000 metadata IOPS', () => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, {
       storageType: LustreStorageType.INTELLIGENT_TIERING,
       throughputCapacityMBps: 4000,
       readCache: LustreReadCache.provisioned(Size.gibibytes(1024)),
       metadataConfiguration: LustreMetadataConfiguration.provisioned(12000),
     });
-    expect(fileSystem(Template.fromStack(stack)).Properties.LustreConfiguration).toEqual(expect.objectContaining({
+    expect(fileSystem(plainTemplate(stack)).Properties.LustreConfiguration).toEqual(expect.objectContaining({
       DataReadCacheConfiguration: { SizingMode: 'USER_PROVISIONED', SizeGiB: 1024 },
       MetadataConfiguration: { Mode: 'USER_PROVISIONED', Iops: 12000 },
     }));
@@ -306,9 +306,9 @@ describe('LustreScratch Intelligent-Tiering', () => {
 
 describe('LustreScratch metadata, EFA, versions, compression', () => {
   test('provisioned metadata IOPS, no compression', () => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, { metadataConfiguration: LustreMetadataConfiguration.provisioned(24000), dataCompression: LustreDataCompression.NONE });
-    expect(fileSystem(Template.fromStack(stack)).Properties.LustreConfiguration).toEqual(expect.objectContaining({
+    expect(fileSystem(plainTemplate(stack)).Properties.LustreConfiguration).toEqual(expect.objectContaining({
       MetadataConfiguration: { Mode: 'USER_PROVISIONED', Iops: 24000 },
       DataCompressionType: 'NONE',
     }));
@@ -322,10 +322,10 @@ describe('LustreScratch metadata, EFA, versions, compression', () => {
   });
 
   test('EFA: EfaEnabled, the smallest EFA capacity, and all traffic within the security group', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const { vpc, subnet } = validatedNetwork(stack);
     const fs = new LustreScratch(stack, 'Scratch', { vpc, subnet, efa: true, perUnitStorageThroughput: 1000 });
-    const template = validatedTemplate(stack);
+    const template = plainTemplate(stack);
     expect(fileSystem(template).Properties).toEqual(expect.objectContaining({
       StorageCapacity: 4800,
       LustreConfiguration: expect.objectContaining({ EfaEnabled: true, PerUnitStorageThroughput: 1000, MetadataConfiguration: { Mode: 'AUTOMATIC' } }),
@@ -350,9 +350,9 @@ describe('LustreScratch metadata, EFA, versions, compression', () => {
   });
 
   test('Lustre 2.12 on PERSISTENT_2 comes without a metadata configuration', () => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, { lustreVersion: LustreVersion.V_2_12 });
-    const resource = fileSystem(Template.fromStack(stack));
+    const resource = fileSystem(plainTemplate(stack));
     expect(resource.Properties.FileSystemTypeVersion).toBe('2.12');
     expect(resource.Properties.LustreConfiguration.MetadataConfiguration).toBeUndefined();
   });
@@ -367,15 +367,15 @@ describe('LustreScratch metadata, EFA, versions, compression', () => {
 
 describe('LustreScratch encryption and backups', () => {
   test('a given key encrypts the file system; none is created', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const key = createDataKey(stack, 'MyKey', 'k', RemovalPolicy.RETAIN);
     const fs = scratchIn(stack, { encryptionKey: key });
-    expect(fileSystem(Template.fromStack(stack)).Properties.KmsKeyId).toEqual({ Ref: logicalId(stack, key) });
+    expect(fileSystem(plainTemplate(stack)).Properties.KmsKeyId).toEqual({ Ref: logicalId(stack, key) });
     expect(fs.node.tryFindChild('Key')).toBeUndefined();
   });
 
   test('rejects a key on scratch', () => {
-    const stack = testStack();
+    const stack = plainStack();
     expect(rejection({
       deploymentType: LustreDeploymentType.SCRATCH_2,
       encryptionKey: kms.Key.fromKeyArn(stack, 'K',
@@ -385,9 +385,9 @@ describe('LustreScratch encryption and backups', () => {
   });
 
   test('backup retention, start time and tags as given', () => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, { automaticBackupRetention: Duration.days(7), dailyAutomaticBackupStartTime: '03:30', copyTagsToBackups: false });
-    expect(fileSystem(Template.fromStack(stack)).Properties.LustreConfiguration).toEqual(expect.objectContaining({
+    expect(fileSystem(plainTemplate(stack)).Properties.LustreConfiguration).toEqual(expect.objectContaining({
       AutomaticBackupRetentionDays: 7,
       DailyAutomaticBackupStartTime: '03:30',
       CopyTagsToBackups: false,
@@ -395,9 +395,9 @@ describe('LustreScratch encryption and backups', () => {
   });
 
   test('zero days turns backups off', () => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, { automaticBackupRetention: Duration.days(0) });
-    const configuration = fileSystem(Template.fromStack(stack)).Properties.LustreConfiguration;
+    const configuration = fileSystem(plainTemplate(stack)).Properties.LustreConfiguration;
     expect(configuration.AutomaticBackupRetentionDays).toBe(0);
     expect(configuration.CopyTagsToBackups).toBeUndefined();
   });
@@ -416,19 +416,19 @@ describe('LustreScratch encryption and backups', () => {
 
 describe('LustreScratch logging', () => {
   test('logging off: no LogConfiguration and no log group', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { logLevel: LustreLogLevel.DISABLED });
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     expect(fileSystem(template).Properties.LustreConfiguration.LogConfiguration).toBeUndefined();
     template.resourceCountIs('AWS::Logs::LogGroup', 0);
     expect(fs.logGroup).toBeUndefined();
   });
 
   test('a given log group and level', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Given', '/aws/fsx/training');
     const fs = scratchIn(stack, { logGroup, logLevel: LustreLogLevel.ERROR_ONLY });
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     expect(fileSystem(template).Properties.LustreConfiguration.LogConfiguration).toEqual({
       Level: 'ERROR_ONLY',
       Destination: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:/aws/fsx/training']] },
@@ -438,19 +438,19 @@ describe('LustreScratch logging', () => {
   });
 
   test('a log retention', () => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, { logRetention: logs.RetentionDays.TWO_YEARS });
-    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731 });
+    plainTemplate(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731 });
   });
 
   test('rejects log groups FSx cannot write to and settings that do not apply', () => {
-    const stack = testStack();
+    const stack = plainStack();
     expect(rejection({ logGroup: logs.LogGroup.fromLogGroupName(stack, 'G', '/training/lustre') }, stack).message).toBe(message('logGroup',
       '"/training/lustre"', 'a log group whose name begins with "/aws/fsx" (Lustre logging writes only there)'));
-    const stack2 = testStack();
+    const stack2 = plainStack();
     expect(rejection({ logGroup: logs.LogGroup.fromLogGroupName(stack2, 'G', '/aws/fsx/x'), logRetention: logs.RetentionDays.ONE_WEEK }, stack2).message)
       .toBe(message('logRetention', '7', 'nothing with logGroup: the retention of a given log group is set on it'));
-    const stack3 = testStack();
+    const stack3 = plainStack();
     expect(rejection({ logGroup: logs.LogGroup.fromLogGroupName(stack3, 'G', '/aws/fsx/x'), logLevel: LustreLogLevel.DISABLED }, stack3).message)
       .toBe(message('logGroup', 'a log group', 'nothing with logLevel LustreLogLevel.DISABLED'));
   });
@@ -507,9 +507,9 @@ describe('LustreScratch root squash', () => {
   });
 
   test('disabled() sets 0:0', () => {
-    const stack = testStack();
+    const stack = plainStack();
     scratchIn(stack, { rootSquash: LustreRootSquash.disabled() });
-    const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::LustreRootSquash'));
+    const [resource] = Object.values(plainTemplate(stack).findResources('Custom::LustreRootSquash'));
     expect(JSON.stringify(resource.Properties.Create)).toContain('\\"RootSquash\\":\\"0:0\\",\\"NoSquashNids\\":[]');
   });
 
@@ -524,9 +524,9 @@ describe('LustreScratch root squash', () => {
 
 describe('LustreScratch removal policy', () => {
   test('DESTROY deletes the file system, its associations and its key, never its log group', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { removalPolicy: RemovalPolicy.DESTROY });
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     expect(fileSystem(template).DeletionPolicy).toBe('Delete');
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
@@ -536,11 +536,11 @@ describe('LustreScratch removal policy', () => {
 
 describe('LustreScratch clients and security groups', () => {
   test('the file system is created after every rule of its security group (FSx checks port 988 at creation)', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
     fs.allowFrom(new ec2.SecurityGroup(stack, 'Nodes', { vpc, allowAllOutbound: false }));
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     const rules = [
       ...Object.keys(template.findResources('AWS::EC2::SecurityGroupIngress')),
       ...Object.keys(template.findResources('AWS::EC2::SecurityGroupEgress')),
@@ -550,14 +550,14 @@ describe('LustreScratch clients and security groups', () => {
   });
 
   test('allowFrom and connections.allowDefaultPortFrom open TCP 988 and 1018-1023 both ways, nothing else', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
     const nodes = new ec2.SecurityGroup(stack, 'Nodes', { vpc, allowAllOutbound: false });
     const pods = new ec2.SecurityGroup(stack, 'Pods', { vpc });
     fs.allowFrom(nodes);
     fs.connections.allowDefaultPortFrom(pods);
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     const [sg, n, p] = [logicalId(stack, fs.securityGroup), logicalId(stack, nodes), logicalId(stack, pods)];
     expect(securityGroupRules(template).filter((r) => !r.startsWith(`in ${sg} ${sg}`) && !r.startsWith(`out ${sg} ${sg}`))).toEqual([
       `in ${n} ${sg} tcp 1018-1023`,
@@ -582,12 +582,12 @@ describe('LustreScratch clients and security groups', () => {
   });
 
   test('EFA: clients get all traffic both ways', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack, { efa: true });
     const nodes = new ec2.SecurityGroup(stack, 'Nodes', { vpc: stack.node.findChild('Vpc') as ec2.Vpc });
     fs.allowFrom(nodes);
     const [sg, n] = [logicalId(stack, fs.securityGroup), logicalId(stack, nodes)];
-    expect(securityGroupRules(Template.fromStack(stack)).filter((r) => r.includes(n) && r.includes(sg))).toEqual([
+    expect(securityGroupRules(plainTemplate(stack)).filter((r) => r.includes(n) && r.includes(sg))).toEqual([
       `in ${n} ${sg} -1 *-*`,
       `in ${sg} ${n} -1 *-*`,
       `out ${sg} ${n} -1 *-*`,
@@ -595,14 +595,14 @@ describe('LustreScratch clients and security groups', () => {
   });
 
   test('a given security group gets Lustre\'s rules and keeps its own outbound rules', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const { vpc, subnet } = validatedNetwork(stack);
     const given = new ec2.SecurityGroup(stack, 'Given', { vpc });
     const fs = new LustreScratch(stack, 'Scratch', { vpc, subnet, securityGroup: given });
     expect(fs.securityGroup).toBe(given);
     expect(fs.node.tryFindChild('SecurityGroup')).toBeUndefined();
     const g = logicalId(stack, given);
-    expect(securityGroupRules(Template.fromStack(stack))).toEqual([
+    expect(securityGroupRules(plainTemplate(stack))).toEqual([
       `in ${g} ${g} tcp 1018-1023`,
       `in ${g} ${g} tcp 988-988`,
       `out ${g} 0.0.0.0/0 -1 *-*`,
@@ -612,7 +612,7 @@ describe('LustreScratch clients and security groups', () => {
 
 describe('LustreScratch metrics and the free capacity alarm', () => {
   test('metrics: AWS/FSx, FileSystemId, their statistics', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const fs = scratchIn(stack);
     const id = { Ref: logicalId(stack, fs) };
     const cases: Array<[cloudwatch.Metric, string, string]> = [

@@ -1,9 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GPU_SUBNET_GROUP, trainingVpc } from '../../examples/training-vpc';
 import { TrainingDataLake, TrainingStorageError, TrainingSubnet, TrainingSubnetProps } from '../../src';
-import { testApp, testStack, validatedTemplate } from '../support/harness';
+import { plainApp, plainStack, plainTemplate, testStack, validatedTemplate } from '../support/harness';
 
 /** The examples' VPC built with ec2.Vpc (subnets by zone name, /20 each): a VPC the user has. */
 function existingVpc(stack: Stack): ec2.Vpc {
@@ -15,7 +14,7 @@ function subnetIn(stack: Stack, vpc: ec2.IVpc, props: Partial<TrainingSubnetProp
   return new TrainingSubnet(stack, 'GpuSubnet', { vpc, trainingZoneId: 'use1-az4', cidrBlock: '10.0.64.0/20', ...props });
 }
 
-function rejection(props: Partial<TrainingSubnetProps>, stack = testStack()): TrainingStorageError {
+function rejection(props: Partial<TrainingSubnetProps>, stack = plainStack()): TrainingStorageError {
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a'] });
   try {
     subnetIn(stack, vpc, props);
@@ -35,7 +34,7 @@ describe('TrainingSubnet in a VPC you have', () => {
     const stack = testStack();
     const vpc = existingVpc(stack);
     const subnet = subnetIn(stack, vpc);
-    const template = validatedTemplate(stack);
+    const template = validatedTemplate(stack); // the representative stack: passes the three validators
     const cfnSubnet = subnet.node.defaultChild as ec2.CfnSubnet;
     const logicalId = stack.getLogicalId(cfnSubnet);
     const properties = template.toJSON().Resources[logicalId].Properties;
@@ -66,21 +65,21 @@ describe('TrainingSubnet in a VPC you have', () => {
   });
 
   test('in an imported VPC', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a'] });
     subnetIn(stack, vpc);
-    const template = Template.fromStack(stack);
+    const template = plainTemplate(stack);
     template.hasResourceProperties('AWS::EC2::Subnet', { VpcId: 'vpc-0123456789abcdef0', AvailabilityZoneId: 'use1-az4' });
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
   });
 
   test('s3Endpoint: false and s3ExpressEndpoint: false leave the endpoints out; no S3 Express endpoint by default where the Region has none', () => {
-    const stack = testStack();
+    const stack = plainStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a'] });
     const none = new TrainingSubnet(stack, 'A', { vpc, trainingZoneId: 'use1-az4', cidrBlock: '10.0.64.0/20', s3Endpoint: false, s3ExpressEndpoint: false });
     expect(none.s3Endpoint).toBeUndefined();
     expect(none.s3ExpressEndpoint).toBeUndefined();
-    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    plainTemplate(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     const canada = new TrainingSubnet(stack, 'B', { vpc, trainingZoneId: 'cac1-az1', cidrBlock: '10.0.80.0/20' });
     expect(canada.s3Endpoint).toBeDefined();
     expect(canada.s3ExpressEndpoint).toBeUndefined();
@@ -99,7 +98,7 @@ describe('TrainingSubnet validation', () => {
   });
 
   test('rejects a zone ID of another Region than the stack\'s', () => {
-    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(plainApp(), 'Test', { env: { region: 'eu-west-1' } });
     expect(rejection({}, stack).message).toBe(message('trainingZoneId', '"use1-az4"',
       'an Availability Zone ID of the stack\'s Region eu-west-1: "use1-az4" is in us-east-1'));
   });

@@ -1,7 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { testStack, validatedTemplate } from './harness';
+import { plainAnnotations, plainStack, plainTemplate, testStack, validatedTemplate } from './harness';
 import { TrainingDataLake } from '../../src';
 
 describe('the validation harness', () => {
@@ -23,5 +23,49 @@ describe('the validation harness', () => {
     const stack = testStack();
     new s3.CfnBucket(stack, 'Invalid', { lifecycleConfiguration: { rules: [{ status: 'Sometimes' }] } });
     expect(() => validatedTemplate(stack)).toThrow(/Validation|CloudFormation/);
+  });
+});
+
+describe('the plain harness', () => {
+  /** An output whose value is CDK_VALIDATION as it is while the template is synthesized. */
+  function validationSetting(stack: ReturnType<typeof plainStack>): void {
+    new CfnOutput(stack, 'Setting', { value: Lazy.string({ produce: () => String(process.env.CDK_VALIDATION) }) });
+  }
+
+  test.each([[undefined], ['true']])('synthesizes with CloudFormation Validate off, then restores CDK_VALIDATION (before: %s)', (before) => {
+    const saved = process.env.CDK_VALIDATION;
+    try {
+      if (before === undefined) {
+        delete process.env.CDK_VALIDATION;
+      } else {
+        process.env.CDK_VALIDATION = before;
+      }
+      const stack = plainStack();
+      validationSetting(stack);
+      expect(plainTemplate(stack).toJSON().Outputs.Setting.Value).toBe('false');
+      expect(process.env.CDK_VALIDATION).toBe(before);
+      const annotated = plainStack();
+      validationSetting(annotated);
+      expect(plainAnnotations(annotated).findWarning('*', '*')).toEqual([]);
+      expect(process.env.CDK_VALIDATION).toBe(before);
+    } finally {
+      if (saved === undefined) {
+        delete process.env.CDK_VALIDATION;
+      } else {
+        process.env.CDK_VALIDATION = saved;
+      }
+    }
+  });
+
+  test('has no validator: a bucket every validator rejects synthesizes', () => {
+    const stack = plainStack();
+    new s3.Bucket(stack, 'PlainBucket', { removalPolicy: RemovalPolicy.DESTROY });
+    plainTemplate(stack).resourceCountIs('AWS::S3::Bucket', 1);
+  });
+
+  test('refuses a stack of a validated test App, whose synthesis would run the validators', () => {
+    const stack = testStack();
+    expect(() => plainTemplate(stack)).toThrow('Test is in a validated test App: synthesize it with validatedTemplate(), or build it with plainStack()');
+    expect(() => plainAnnotations(stack)).toThrow('Test is in a validated test App');
   });
 });

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { plainTemplate } from './harness';
 
 /** The resource types the README's "resources per example stack" table counts. */
 export const COUNTED_TYPES = {
@@ -21,7 +22,7 @@ export function resourceCounts(template: Template): ResourceCounts {
   return counts;
 }
 
-/** The counts of a stack's template. */
+/** The counts of a plain stack's template (see `plainTemplate`). */
 export function stackResourceCounts(stack: Stack): ResourceCounts {
-  return resourceCounts(Template.fromStack(stack));
+  return resourceCounts(plainTemplate(stack));
 }
