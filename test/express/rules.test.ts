@@ -88,14 +88,17 @@ describe('ExpressCache clients (pure)', () => {
 
 describe('pure modules', () => {
   const SRC = path.join(__dirname, '..', '..', 'src');
-  /** The module specifiers a file imports, and those of the relative modules it imports, transitively. */
+  /**
+   * The module specifiers a file imports at run time, and those of the relative modules it imports,
+   * transitively (`import type` is erased by the compiler and is not followed).
+   */
   function importsOf(file: string, seen = new Set<string>()): string[] {
     if (seen.has(file)) {
       return [];
     }
     seen.add(file);
     const text = fs.readFileSync(file, 'utf-8');
-    const specifiers = [...text.matchAll(/^(?:import|export)[^;]*?from '([^']+)';/gms)].map((m) => m[1]);
+    const specifiers = [...text.matchAll(/^(?:import|export)(?! type )[^;]*?from '([^']+)';/gms)].map((m) => m[1]);
     return specifiers.flatMap((s) => (s.startsWith('.') ? [s, ...importsOf(`${path.resolve(path.dirname(file), s)}.ts`, seen)] : [s]));
   }
 
