@@ -12,8 +12,9 @@ import { CreateJobCommand, DescribeJobCommand, S3ControlClient } from '@aws-sdk/
 import { displayKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { CopyResourceProperties } from '../copy-contract';
-import { CopyResult, OverwritePolicy, copyDataset } from '../engine/engine';
+import { copyDataset } from '../engine/engine';
 import { MAX_COPY_OBJECT_BYTES } from '../engine/parts';
+import { CopyResult, OverwritePolicy } from '../engine/types';
 
 /** What the handler needs from the outside world. */
 export interface HandlerDeps {
