@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { main } from './main';
+import { quietSdkNodeNotice } from './node-support';
 
 // The `cdk-training-storage` command: bundled with its dependencies into assets/cli/cli/index.js.
+// Before any SDK client exists: no SDK Node.js version notice on the versions supported (node-support.ts).
+quietSdkNodeNotice(process.version, process.env);
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr })
   .then((code) => { process.exitCode = code; })
   .catch((error: Error) => {

@@ -2,7 +2,7 @@
  * `cdk-training-storage copy`, the bundled command line, run as a user runs it (a child process)
  * against a real S3-compatible server (fauxqs on 127.0.0.1), with and without injected faults.
  */
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -125,6 +125,56 @@ test('usage errors exit 2', async () => {
   const result = await run(process.execPath, [CLI, 'copy', 's3://only-one/']);
   expect(result.code).toBe(2);
   expect(result.stderr).toContain('Usage: cdk-training-storage copy');
+  const range = await run(process.execPath, [CLI, 'copy', 's3://a/p/', 's3://b/q/', '--concurrency', '5000']);
+  expect(range.code).toBe(2);
+  expect(range.stderr).toMatch(/^error: --concurrency: "5000" is not a whole number from 1 to 1000/);
+});
+
+test('a source without a trailing slash that names no object exits 1 with a hint', async () => {
+  const uri = `s3://${SOURCE_BUCKET}/${SOURCE_PREFIX.slice(0, -1)}`;
+  const result = await run(process.execPath, [CLI, 'copy', uri, 's3://cli-destination/hint/', '--endpoint-url', s3.endpoint, '--no-progress']);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(`hint: ${uri} is not an object; to copy the objects under that prefix, end it with "/": ${uri}/\n`);
+});
+
+test('--version prints the package version, from a copy of the bundle alone in a directory (no file read at run time)', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('../../package.json') as { version: string };
+  const alone = path.join(home, 'index.js');
+  fs.copyFileSync(CLI, alone);
+  const result = await run(process.execPath, [alone, '--version']);
+  expect(result).toEqual({ code: 0, stdout: `cdk-training-storage ${version}\n`, stderr: '' });
+});
+
+/**
+ * A Node.js older than 22, on which the SDK prints its Node.js version notice: this machine's
+ * /usr/bin/node when it is one (Node.js 20 here); else the test's own Node.js told it is v20.0.0
+ * (a preload script redefines process.version, which the SDK reads).
+ */
+function nodeBelow22(): { file: string; args: string[] } {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node', process.execPath]) {
+    try {
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8' }).trim();
+      if (Number(/^v(\d+)\./.exec(version)?.[1]) < 22) {
+        return { file: candidate, args: [] };
+      }
+    } catch {
+      // not there
+    }
+  }
+  const preload = path.join(home, 'node-20.js');
+  fs.writeFileSync(preload, "Object.defineProperty(process, 'version', { value: 'v20.0.0' });\n");
+  return { file: process.execPath, args: ['--require', preload] };
+}
+
+test('on Node.js 20 the bundled command line prints no SDK Node.js version notice, and --help says which versions it supports', async () => {
+  const node = nodeBelow22();
+  const result = await run(node.file, [...node.args, CLI, 'copy', `s3://${SOURCE_BUCKET}/${SOURCE_PREFIX}`, 's3://cli-destination/node20/',
+    '--endpoint-url', s3.endpoint, '--no-progress', '--dry-run']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const help = await run(node.file, [...node.args, CLI, '--help']);
+  expect(help.stdout).toContain('Runs on Node.js 20 or later.');
 });
 
 const AWS_CLI = findAwsCli();

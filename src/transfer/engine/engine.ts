@@ -49,6 +49,9 @@ function isNoSuchUpload(error: unknown): boolean {
   return (original as { name?: string } | undefined)?.name === 'NoSuchUpload';
 }
 
+/** The error of an explicit key that is not at the source (a HEAD request found no object). */
+export const SOURCE_NOT_FOUND = 'source object not found';
+
 /** True for S3 Express One Zone directory bucket names (`<base>--<az-id>--x-s3`). */
 export function isDirectoryBucket(bucket: string): boolean {
   return bucket.endsWith('--x-s3');
@@ -307,7 +310,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         // An explicit key: read its size. A missing one is a failure whatever the policy, even in a dry run.
         sourceHead = await head(src, source.bucket, object.key);
         if (!sourceHead) {
-          throw new GaveUp(1, new Error('source object not found'));
+          throw new GaveUp(1, new Error(SOURCE_NOT_FOUND));
         }
         object = { key: object.key, sizeBytes: contentLengthOf(sourceHead) };
         state.bytesListed += object.sizeBytes;

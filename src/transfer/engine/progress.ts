@@ -35,34 +35,51 @@ export function newTally(): CopyTally {
   };
 }
 
-/**
- * The progress of a tally after `elapsedMs` (at least 1 ms is counted). The time left is estimated
- * once the listing is complete: from the bytes left at the byte rate so far, or, when no byte is
- * left to estimate from (empty objects, a dry run), from the objects left at the object rate.
- */
+/** What a progress counts, without the rates and the time left. */
+export type CopyCounts = Omit<CopyProgress, 'elapsedMs' | 'bytesPerSecond' | 'objectsPerSecond' | 'etaMs'>;
+
+/** The progress of a tally after `elapsedMs`. */
 export function progressOf(tally: Readonly<CopyTally>, elapsedMs: number): CopyProgress {
+  return progressAt({
+    objectsListed: tally.objectsListed,
+    bytesListed: tally.bytesListed,
+    listingComplete: tally.listingComplete,
+    objectsDone: tally.objectsCopied + tally.objectsSkipped + tally.objectsToCopy + tally.failures.length,
+    objectsCopied: tally.objectsCopied,
+    objectsSkipped: tally.objectsSkipped,
+    objectsFailed: tally.failures.length,
+    bytesDone: tally.bytesCopied + tally.bytesSkipped,
+    bytesCopied: tally.bytesCopied,
+  }, elapsedMs);
+}
+
+/**
+ * Counts with their rates after `elapsedMs` (at least 1 ms is counted), as of a later moment than the
+ * one they were counted at when need be (a periodic progress line). The time left is estimated once
+ * the listing is complete: from the bytes left at the byte rate so far, or, when no byte is left to
+ * estimate from (empty objects, a dry run), from the objects left at the object rate.
+ */
+export function progressAt(counts: CopyCounts, elapsedMs: number): CopyProgress {
   const elapsed = Math.max(1, elapsedMs);
-  const objectsDone = tally.objectsCopied + tally.objectsSkipped + tally.objectsToCopy + tally.failures.length;
-  const bytesDone = tally.bytesCopied + tally.bytesSkipped;
-  const bytesPerSecond = (bytesDone * 1000) / elapsed;
-  const objectsPerSecond = (objectsDone * 1000) / elapsed;
+  const bytesPerSecond = (counts.bytesDone * 1000) / elapsed;
+  const objectsPerSecond = (counts.objectsDone * 1000) / elapsed;
   let etaMs: number | undefined;
-  if (tally.listingComplete) {
-    const bytesLeft = Math.max(0, tally.bytesListed - bytesDone);
-    const objectsLeft = Math.max(0, tally.objectsListed - objectsDone);
+  if (counts.listingComplete) {
+    const bytesLeft = Math.max(0, counts.bytesListed - counts.bytesDone);
+    const objectsLeft = Math.max(0, counts.objectsListed - counts.objectsDone);
     etaMs = bytesPerSecond > 0 && bytesLeft > 0 ? (bytesLeft * 1000) / bytesPerSecond
       : objectsPerSecond > 0 ? (objectsLeft * 1000) / objectsPerSecond : undefined;
   }
   return {
-    objectsListed: tally.objectsListed,
-    bytesListed: tally.bytesListed,
-    listingComplete: tally.listingComplete,
-    objectsDone,
-    objectsCopied: tally.objectsCopied,
-    objectsSkipped: tally.objectsSkipped,
-    objectsFailed: tally.failures.length,
-    bytesDone,
-    bytesCopied: tally.bytesCopied,
+    objectsListed: counts.objectsListed,
+    bytesListed: counts.bytesListed,
+    listingComplete: counts.listingComplete,
+    objectsDone: counts.objectsDone,
+    objectsCopied: counts.objectsCopied,
+    objectsSkipped: counts.objectsSkipped,
+    objectsFailed: counts.objectsFailed,
+    bytesDone: counts.bytesDone,
+    bytesCopied: counts.bytesCopied,
     elapsedMs: elapsed,
     bytesPerSecond,
     objectsPerSecond,
