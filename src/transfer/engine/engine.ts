@@ -17,6 +17,7 @@ import { OverwritePolicy } from '../overwrite-policy';
 import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, tagSetOf, uploadIdOf } from './answers';
 import { COPY_CHECKSUM_ALGORITHM, ObjectFingerprint, fingerprintOf, fullObjectChecksum, sameContent } from './compare';
 import { directCopierOf } from './direct-copy';
+import { directListerOf } from './direct-list';
 import { Limiter } from './limiter';
 import { checkCopyTargets, checkRenamesOfPrefix } from './locations';
 import { MAX_COPY_OBJECT_BYTES, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
@@ -481,11 +482,13 @@ async function* listSource(
   }
   // Continuation tokens, never StartAfter: directory buckets do not list in lexicographic order.
   // URL-encoded keys: XML cannot carry every key (see decodeListedKey).
+  const direct = directListerOf(client);
   let continuationToken: string | undefined;
   do {
-    const page = await request(source.prefix, 'ListObjectsV2', async () => listPageOf(await client.send(new ListObjectsV2Command({
-      Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken, EncodingType: 'url',
-    }))));
+    const input = { Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken, EncodingType: 'url' as const };
+    const page = await request(source.prefix, 'ListObjectsV2', async () => (direct
+      ? direct.listPage(input) // checks the page itself
+      : listPageOf(await client.send(new ListObjectsV2Command(input)))));
     for (const object of page.entries) {
       const listed = decodeListedKey(object.key, page.encodingType);
       // A key outside the prefix would land outside the destination prefix.
