@@ -11,7 +11,9 @@ import {
   FaultProxy, LocalS3, MIB, compareCopies, findAwsCli, listKeys, localS3Client, makeDataset, putObjects, startFaultProxy, startLocalS3,
 } from '../support/s3-local';
 
-const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'cli', 'index.js');
+/** The command as installed (package.json `bin`): a launcher that loads the bundle beside it. */
+const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'bin', 'index.js');
+const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'cli', 'cli', 'index.js');
 const SOURCE_BUCKET = 'cli-source';
 const SOURCE_PREFIX = 'datasets/corpus/';
 const OBJECTS = makeDataset({
@@ -61,7 +63,7 @@ function copy(destination: string, endpoint: string, extra: string[] = []): Prom
 }
 
 beforeAll(async () => {
-  expect(fs.existsSync(CLI)).toBe(true); // built by `npx projen bundle`, which `npm test` runs first
+  expect(fs.existsSync(CLI) && fs.existsSync(BUNDLE)).toBe(true); // built by `npx projen bundle`, which `npm test` runs first
   s3 = await startLocalS3();
   client = localS3Client(s3.endpoint);
   await s3.createBucket(SOURCE_BUCKET);
@@ -137,13 +139,30 @@ test('a source without a trailing slash that names no object exits 1 with a hint
   expect(result.stderr).toContain(`hint: ${uri} is not an object; to copy the objects under that prefix, end it with "/": ${uri}/\n`);
 });
 
-test('--version prints the package version, from a copy of the bundle alone in a directory (no file read at run time)', async () => {
+test('--version prints the package version, from a copy of the two bundled files alone elsewhere (no other file read at run time)', async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { version } = require('../../package.json') as { version: string };
-  const alone = path.join(home, 'index.js');
-  fs.copyFileSync(CLI, alone);
-  const result = await run(process.execPath, [alone, '--version']);
+  const alone = path.join(home, 'installed');
+  fs.mkdirSync(path.join(alone, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(alone, 'cli'), { recursive: true });
+  fs.copyFileSync(CLI, path.join(alone, 'bin', 'index.js'));
+  fs.copyFileSync(BUNDLE, path.join(alone, 'cli', 'index.js'));
+  const result = await run(process.execPath, [path.join(alone, 'bin', 'index.js'), '--version']);
   expect(result).toEqual({ code: 0, stdout: `cdk-training-storage ${version}\n`, stderr: '' });
+});
+
+test('on Node.js 22.1 and later the launcher keeps a compile cache of the bundle, where NODE_COMPILE_CACHE says', async () => {
+  const cache = path.join(home, 'compile-cache');
+  const result = await new Promise<Run>((resolve) => {
+    execFile(process.execPath, [CLI, '--version'], { env: { PATH: process.env.PATH, HOME: home, NODE_COMPILE_CACHE: cache } },
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }));
+  });
+  expect(result.code).toBe(0);
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const supported = major > 22 || (major === 22 && minor >= 1);
+  const files = fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true }).length : 0;
+  // Node.js 20 has no compile cache: the launcher only loads the bundle.
+  expect(files > 0).toBe(supported);
 });
 
 /**
