@@ -1,11 +1,10 @@
 import * as http from 'http';
 import * as https from 'https';
 import { CopyObjectCommand, CopyObjectCommandInput, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Sha256 } from '@smithy/core/checksum';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { HttpRequest } from '@smithy/core/transport';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { checkCopied, checkCopyResultBody } from './answers';
+import { SigV4Signer, SigningCredentials, escapeUri } from './sigv4';
 
 /**
  * CopyObject without the SDK's middleware stack, for the copy engine's hot path.
@@ -73,7 +72,7 @@ export class DirectCopyObject {
  */
 export class DirectPath {
   private readonly endpoints = new Map<string, Promise<BucketEndpoint | undefined>>();
-  private readonly signers = new Map<string, SignatureV4>();
+  private readonly signers = new Map<string, SigV4Signer>();
 
   public constructor(
     private readonly client: S3Client,
@@ -91,11 +90,25 @@ export class DirectPath {
     return endpoint;
   }
 
-  /** Signs the request as the SDK would, at the client's clock offset, and sends it. */
+  /**
+   * Signs the request as the SDK would (the client's credentials, at the client's clock offset:
+   * the SDK corrects it after a RequestTimeTooSkewed answer) and sends it.
+   */
   public async send(endpoint: BucketEndpoint, request: HttpRequest): Promise<DirectAnswer> {
+    const credentials = await this.credentials();
     const offsetMs = this.client.config.systemClockOffset ?? 0;
-    const signed = await this.signerOf(endpoint).sign(request, { signingDate: new Date(Date.now() + offsetMs) }) as HttpRequest;
-    return this.transport.send(endpoint.url.protocol, signed);
+    request.headers = this.signerOf(endpoint).sign(request.method, request.path, request.query as Record<string, string>, request.headers,
+      credentials, new Date(Date.now() + offsetMs));
+    return this.transport.send(endpoint.url.protocol, request);
+  }
+
+  /** The client's current credentials (its provider caches them and renews them before they expire). */
+  private async credentials(): Promise<SigningCredentials> {
+    const identity = await this.client.config.credentials();
+    if (typeof identity?.accessKeyId !== 'string' || typeof identity.secretAccessKey !== 'string') {
+      throw new Error('the credentials have no access key ID or secret access key');
+    }
+    return identity;
   }
 
   /**
@@ -109,18 +122,11 @@ export class DirectPath {
     }
   }
 
-  private signerOf(endpoint: BucketEndpoint): SignatureV4 {
+  private signerOf(endpoint: BucketEndpoint): SigV4Signer {
     const id = `${endpoint.signingRegion}/${endpoint.signingName}`;
     let signer = this.signers.get(id);
     if (!signer) {
-      signer = new SignatureV4({
-        credentials: this.client.config.credentials,
-        region: endpoint.signingRegion,
-        service: endpoint.signingName,
-        sha256: Sha256,
-        uriEscapePath: false,
-        applyChecksum: true,
-      });
+      signer = new SigV4Signer(endpoint.signingRegion, endpoint.signingName);
       this.signers.set(id, signer);
     }
     return signer;
@@ -177,10 +183,7 @@ export function encodeKey(key: string): string {
   return key.split('/').map(escapeUri).join('/');
 }
 
-/** URI-encodes a path segment or a query name or value: RFC 3986 unreserved characters only, like the SDK's signer. */
-export function escapeUri(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+export { escapeUri };
 
 function copyHeaders(host: string, input: CopyObjectCommandInput): Record<string, string> {
   const headers: Record<string, string> = {
