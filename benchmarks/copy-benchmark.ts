@@ -57,7 +57,7 @@ import {
   bundleCeilingProcess, ceilingCopyObject, ceilingProcessCopy, ceilingUploadPartCopy, rawHttpCopyObject, unlimitedClient,
 } from './lib/contenders/ceiling';
 import { engineCopy } from './lib/contenders/engine';
-import { bundleEngineCli, engineCliCopy, engineCliEnvironment } from './lib/contenders/engine-cli';
+import { bundleEngineCli, engineCliBundleBytes, engineCliCopy, engineCliEnvironment } from './lib/contenders/engine-cli';
 import { findRclone, rcloneCopy, rcloneEnvironment, rcloneListArgs, rcloneSize } from './lib/contenders/rclone';
 import { Options, parseOptions } from './lib/options';
 import { cleanUp, commandOutput, onCleanUp, startupSeconds } from './lib/processes';
@@ -389,7 +389,7 @@ async function main(): Promise<number> {
       largePartBytes: options.largePartBytes,
       cores: pins ?? 'not pinned',
       engineDefaults: ENGINE_DEFAULTS,
-      engineCliBundleBytes: engineCliBundle ? fs.statSync(engineCliBundle).size : undefined,
+      engineCliBundleBytes: engineCliBundle ? engineCliBundleBytes(engineCliBundle) : undefined,
       megabyte: MB,
     },
     startup,
@@ -440,7 +440,7 @@ async function measureStartup(
   const bare = { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' };
   await time('node -e 0 (Node.js alone)', process.execPath, ['-e', '0'], bare);
   if (engineCliBundle) {
-    const size = `${Math.round(fs.statSync(engineCliBundle).size / KIB).toLocaleString('en-US')} KiB bundle`;
+    const size = `${Math.round(engineCliBundleBytes(engineCliBundle) / KIB).toLocaleString('en-US')} KiB bundle`;
     await time(`engine cli: node <bundle> --help (${size})`, process.execPath, [engineCliBundle, '--help'], engineCliEnvironment(home));
     await time('engine cli: copy of an empty prefix', process.execPath, [
       engineCliBundle, 'copy', `s3://${SOURCE_BUCKET}/none/`, `s3://${DESTINATION_BUCKET}/none/`, '--endpoint-url', endpoint, '--json', '--no-progress',

@@ -1,6 +1,9 @@
 /**
  * Command line parsing for `cdk-training-storage` (pure).
  */
+import { SUPPORTED_NODE } from './node-support';
+import { MAX_CONCURRENCY } from '../transfer/defaults';
+import { MAX_COPY_OBJECT_BYTES, MAX_PART_SIZE_BYTES, MIN_PART_SIZE_BYTES } from '../transfer/engine/parts';
 
 /** A parsed `s3://bucket/key-or-prefix` URI. */
 export interface S3Uri {
@@ -48,6 +51,42 @@ export function parsePositiveInt(text: string, option: string): number {
     throw new UsageError(`${option}: ${JSON.stringify(text)} is not a whole number of at least 1`);
   }
   return value;
+}
+
+/** A whole number from `min` to `max`. */
+export function parseIntBetween(text: string, option: string, min: number, max: number, why: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${option}: ${JSON.stringify(text)} is not a whole number from ${min} to ${max} (${why})`);
+  }
+  return value;
+}
+
+/** A byte size from `min` to `max` (the limits as written in the message). */
+function parseSizeBetween(text: string, option: string, [min, minText]: [number, string], [max, maxText]: [number, string], why: string): number {
+  const value = parseSize(text, option);
+  if (value < min || value > max) {
+    throw new UsageError(`${option}: ${JSON.stringify(text)} is not between ${minText} and ${maxText} (${why})`);
+  }
+  return value;
+}
+
+/**
+ * An S3-compatible endpoint: an http:// or https:// URL with a host, and neither query nor fragment
+ * (the SDK appends the bucket and key to its path).
+ */
+export function parseEndpointUrl(text: string, option: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.hostname === '' || url.search !== '' || url.hash !== ''
+    || url.username !== '' || url.password !== '' || text.endsWith('?') || text.endsWith('#')) {
+    throw new UsageError(`${option}: ${JSON.stringify(text)} is not an http:// or https:// URL (example: http://127.0.0.1:4566)`);
+  }
+  return text;
 }
 
 /** Wrong use of the command line: exit code 2 and the usage. */
@@ -112,13 +151,12 @@ export function parseCopyArgs(args: readonly string[]): CopyCommand {
   if (!['if-different', 'always', 'never'].includes(overwrite)) {
     throw new UsageError(`--overwrite: ${JSON.stringify(overwrite)} is not one of if-different, always, never`);
   }
-  const int = (name: string) => (values.has(name) ? parsePositiveInt(values.get(name)!, name) : undefined);
-  const size = (name: string) => (values.has(name) ? parseSize(values.get(name)!, name) : undefined);
+  const value = <T>(name: string, parse: (text: string, option: string) => T) => (values.has(name) ? parse(values.get(name)!, name) : undefined);
   return {
     source: parseS3Uri(positional[0]),
     destination: parseS3Uri(positional[1]),
-    concurrency: int('--concurrency'),
-    endpointUrl: values.get('--endpoint-url'),
+    concurrency: value('--concurrency', (text, option) => parseIntBetween(text, option, 1, MAX_CONCURRENCY, 'DatasetCopy\'s limit too')),
+    endpointUrl: value('--endpoint-url', parseEndpointUrl),
     region: values.get('--region'),
     sourceRegion: values.get('--source-region'),
     destinationRegion: values.get('--destination-region'),
@@ -126,9 +164,12 @@ export function parseCopyArgs(args: readonly string[]): CopyCommand {
     overwrite: overwrite as CopyCommand['overwrite'],
     storageClass: values.get('--storage-class'),
     sseKmsKeyId: values.get('--sse-kms-key-id'),
-    multipartThresholdBytes: size('--multipart-threshold'),
-    partSizeBytes: size('--part-size'),
-    maxAttempts: int('--max-attempts'),
+    // Limits of S3 (parts.ts cites them): CopyObject copies at most 5 GiB; parts are 5 MiB to 5 GiB.
+    multipartThresholdBytes: value('--multipart-threshold', (text, option) =>
+      parseSizeBetween(text, option, [1, '1 byte'], [MAX_COPY_OBJECT_BYTES, '5GiB'], 'the largest object CopyObject copies')),
+    partSizeBytes: value('--part-size', (text, option) =>
+      parseSizeBetween(text, option, [MIN_PART_SIZE_BYTES, '5MiB'], [MAX_PART_SIZE_BYTES, '5GiB'], 'the part sizes S3 accepts')),
+    maxAttempts: value('--max-attempts', parsePositiveInt),
     progress: !flags.has('--no-progress'),
     json: flags.has('--json'),
   };
@@ -144,20 +185,28 @@ In one bucket, the destination must not be the source itself, nor a prefix insid
 source prefix (the empty prefix is the whole bucket): both are usage errors.
 
 Options:
-  --concurrency N            requests in flight (default 256)
-  --endpoint-url URL         an S3-compatible endpoint (path-style addressing)
+  --concurrency N            requests in flight, 1 to 1000 (default 256)
+  --endpoint-url URL         an S3-compatible endpoint, http:// or https:// (path-style addressing)
   --region R                 region of both buckets (default: AWS_REGION, else us-east-1)
   --source-region R          region of the source bucket
   --destination-region R     region of the destination bucket
   --overwrite MODE           if-different (default), always or never
   --storage-class CLASS      storage class of the copies (general purpose buckets)
   --sse-kms-key-id KEY       encrypt the copies with this KMS key
-  --multipart-threshold SIZE copy larger objects in parts (default 5GiB, the CopyObject limit)
-  --part-size SIZE           preferred part size (default 256MiB)
+  --multipart-threshold SIZE copy larger objects in parts, 1 byte to 5GiB (default 5GiB, the
+                             CopyObject limit)
+  --part-size SIZE           preferred part size, 5MiB to 5GiB (default 256MiB; raised when an
+                             object would need more than 10,000 parts)
   --max-attempts N           attempts per request before an object is given up (default 8)
   --dry-run                  list and compare only; copy nothing
-  --no-progress              no progress bar
+  --no-progress              no progress (a bar on a terminal, else a line every 5 s on stderr)
   --json                     print the summary as JSON
+  --version                  print the version
+  -h, --help                 print this text
+
+A source without a trailing slash is one object: s3://bucket/data copies the object "data",
+s3://bucket/data/ the objects under the prefix "data/".
 
 Exit codes: 0 all objects copied or skipped, 1 some failed, 2 usage error.
+Runs on Node.js ${SUPPORTED_NODE}.
 `;

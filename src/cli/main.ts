@@ -1,9 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { CopyCommand, USAGE, UsageError, parseCopyArgs } from './args';
+import { VERSION } from './version';
 import { displayKey } from '../core/listed-keys';
 import { DEFAULT_CONCURRENCY } from '../transfer/defaults';
-import { CopyEvent, CopyResult, OverwritePolicy, S3Location, copyDataset, createS3Client } from '../transfer/engine';
+import { CopyEvent, CopyProgress, CopyResult, OverwritePolicy, S3Location, SOURCE_NOT_FOUND, copyDataset, createS3Client } from '../transfer/engine';
 import { keysOntoThemselves, prefixOverlap } from '../transfer/engine/locations';
+import { progressAt } from '../transfer/engine/progress';
 
 /** Where the command line writes. */
 export interface CliIo {
@@ -15,7 +17,15 @@ export interface CliIo {
   readonly createClient?: (options: { region?: string; endpoint?: string; maxSockets?: number }) => S3Client;
   /** The clock (tests replace it). */
   readonly now?: () => number;
+  /**
+   * Calls `tick` every `intervalMs` until the returned function is called (tests replace it).
+   * @default setInterval, unref'd: it never keeps the process alive
+   */
+  readonly every?: (intervalMs: number, tick: () => void) => () => void;
 }
+
+/** Progress lines off a terminal: one every this many milliseconds. */
+export const PROGRESS_LINE_INTERVAL_MS = 5000;
 
 const OVERWRITE: Record<CopyCommand['overwrite'], OverwritePolicy> = {
   'if-different': OverwritePolicy.IF_DIFFERENT,
@@ -30,6 +40,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || (command === 'copy' && rest.includes('--version') && !rest.includes('--help') && !rest.includes('-h'))) {
+      io.stdout.write(`cdk-training-storage ${VERSION}\n`);
+      return 0;
     }
     if (command !== 'copy') {
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
@@ -122,6 +136,7 @@ async function copy(cmd: CopyCommand, io: CliIo): Promise<number> {
     ? sourceClient
     : create({ region: destinationRegion, endpoint: cmd.endpointUrl, maxSockets: concurrency });
   const renderer = new ProgressRenderer(io, cmd.progress, io.now ?? Date.now);
+  renderer.start();
   try {
     const result = await copyDataset(source, destination, {
       sourceClient,
@@ -138,9 +153,16 @@ async function copy(cmd: CopyCommand, io: CliIo): Promise<number> {
       onEvent: (event) => renderer.onEvent(event),
     });
     renderer.finish();
+    const missing = keys !== undefined && result.failures.some((failure) => failure.error.endsWith(SOURCE_NOT_FOUND));
+    if (missing) {
+      // s3://bucket/data names the object "data"; the user may have meant the prefix "data/".
+      const uri = `s3://${cmd.source.bucket}/${cmd.source.path}`;
+      io.stderr.write(`hint: ${uri} is not an object; to copy the objects under that prefix, end it with "/": ${uri}/\n`);
+    }
     io.stdout.write(cmd.json ? `${JSON.stringify(result)}\n` : summary(result, cmd.dryRun));
     return result.complete ? 0 : 1;
   } finally {
+    renderer.finish();
     sourceClient.destroy();
     if (destinationClient !== sourceClient) {
       destinationClient.destroy();
@@ -165,12 +187,34 @@ export function summary(result: CopyResult, dryRun: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Renders progress on stderr: a redrawn bar on a terminal, a line every 5 s otherwise. */
+/**
+ * Renders progress on stderr: on a terminal, a bar redrawn in place (at most every 100 ms, as
+ * objects finish); elsewhere (a log, a pipe), a line every 5 s on a timer, so that a long copy
+ * shows its progress even while no object finishes.
+ */
 class ProgressRenderer {
   private lastDraw = 0;
   private drawn = false;
+  private latest: CopyProgress | undefined;
+  private stop: (() => void) | undefined;
+  private readonly startedAt: number;
 
-  public constructor(private readonly io: CliIo, private readonly enabled: boolean, private readonly now: () => number) {}
+  public constructor(private readonly io: CliIo, private readonly enabled: boolean, private readonly now: () => number) {
+    this.startedAt = now();
+  }
+
+  /** Off a terminal, starts the periodic progress lines. */
+  public start(): void {
+    if (!this.enabled || this.io.stderr.isTTY) {
+      return;
+    }
+    const every = this.io.every ?? ((ms, tick) => {
+      const timer = setInterval(tick, ms);
+      timer.unref();
+      return () => clearInterval(timer);
+    });
+    this.stop = every(PROGRESS_LINE_INTERVAL_MS, () => this.io.stderr.write(`${this.line()}\n`));
+  }
 
   public onEvent(event: CopyEvent): void {
     if (event.type === 'object' && event.outcome === 'failed') {
@@ -180,9 +224,12 @@ class ProgressRenderer {
     if (!this.enabled || (event.type !== 'object' && event.type !== 'listed')) {
       return;
     }
-    const interval = this.io.stderr.isTTY ? 100 : 5000;
+    this.latest = event.progress;
+    if (!this.io.stderr.isTTY) {
+      return;
+    }
     const t = this.now();
-    if (t - this.lastDraw < interval) {
+    if (t - this.lastDraw < 100) {
       return;
     }
     this.lastDraw = t;
@@ -195,15 +242,24 @@ class ProgressRenderer {
     const line = `${bar}${p.objectsDone}/${total} objects, ${formatBytes(p.bytesDone)}, `
       + `${formatBytes(p.bytesPerSecond)}/s, ${p.objectsPerSecond.toFixed(0)} objects/s`
       + (p.etaMs !== undefined ? `, ETA ${formatDuration(p.etaMs)}` : '');
-    if (this.io.stderr.isTTY) {
-      this.io.stderr.write(`\r${line}\x1b[K`);
-      this.drawn = true;
-    } else {
-      this.io.stderr.write(`${line}\n`);
-    }
+    this.io.stderr.write(`\r${line}\x1b[K`);
+    this.drawn = true;
+  }
+
+  /** The periodic line: the counts of the latest event, the rates and time left as of now. */
+  private line(): string {
+    const p = progressAt(this.latest ?? EMPTY_COUNTS, this.now() - this.startedAt);
+    const total = p.listingComplete ? `${p.objectsListed}` : `${p.objectsListed}+`;
+    const bytes = p.listingComplete ? `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesListed)}` : formatBytes(p.bytesDone);
+    const left = !p.listingComplete ? 'time left unknown (still listing)'
+      : p.etaMs === undefined ? 'time left unknown' : `${formatDuration(p.etaMs)} left`;
+    return `progress: ${p.objectsDone}/${total} objects, ${bytes}, ${formatBytes(p.bytesPerSecond)}/s, `
+      + `${p.objectsPerSecond.toFixed(1)} objects/s, ${left}, ${formatDuration(p.elapsedMs)} elapsed`;
   }
 
   public finish(): void {
+    this.stop?.();
+    this.stop = undefined;
     this.clear();
   }
 
@@ -214,6 +270,18 @@ class ProgressRenderer {
     }
   }
 }
+
+const EMPTY_COUNTS = {
+  objectsListed: 0,
+  bytesListed: 0,
+  listingComplete: false,
+  objectsDone: 0,
+  objectsCopied: 0,
+  objectsSkipped: 0,
+  objectsFailed: 0,
+  bytesDone: 0,
+  bytesCopied: 0,
+};
 
 /** 1536 → "1.5 KiB". */
 export function formatBytes(bytes: number): string {

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { COPY_RESOURCE_TYPE, CopyResourceProperties } from './copy-resource/contract';
 import { COPY_PROVIDER_ID, CopyProvider, DEFAULT_PROVIDER_TIMING } from './copy-resource/copy-provider';
-import { DEFAULT_CONCURRENCY } from './defaults';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './defaults';
 import { describeCollisions, keyCollisions, keysOntoThemselves, prefixOverlap } from './engine/locations';
 import { OverwritePolicy } from './overwrite-policy';
 import { acknowledgeWildcards } from '../core/acknowledge';
@@ -334,8 +334,8 @@ export class DatasetCopy extends Construct {
   }
 
   private validate(props: DatasetCopyProps, engine: DatasetCopyEngine, concurrency: number, totalTimeout: Duration, queryInterval: Duration): void {
-    if (!Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)) {
-      throw TrainingStorageError.invalidProperty(this, 'concurrency', renderValue(concurrency), 'a whole number from 1 to 1000');
+    if (!Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)) {
+      throw TrainingStorageError.invalidProperty(this, 'concurrency', renderValue(concurrency), `a whole number from 1 to ${MAX_CONCURRENCY}`);
     }
     const seconds = totalTimeout.toSeconds();
     if (seconds < 60 || seconds > 3600) {

@@ -10,3 +10,12 @@
  * (A module of its own, free of AWS SDK imports, so that the construct library can read it.)
  */
 export const DEFAULT_CONCURRENCY = 256;
+
+/**
+ * Most requests in flight that DatasetCopy and the command line accept. Each request in flight
+ * holds a socket, that is a file descriptor, and a Lambda function has 1,024 file descriptors
+ * (Lambda quotas: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); a
+ * shell's default `ulimit -n` is often 1,024 too. The benchmark's sweep found nothing to gain above
+ * 256 (README, Performance).
+ */
+export const MAX_CONCURRENCY = 1000;

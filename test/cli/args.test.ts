@@ -84,11 +84,37 @@ describe('command line arguments', () => {
     expect(() => parseCopyArgs(args)).toThrow(new UsageError(message));
   });
 
+  test.each([
+    [['--concurrency', '1001'], '--concurrency: "1001" is not a whole number from 1 to 1000 (DatasetCopy\'s limit too)'],
+    [['--concurrency', '0'], '--concurrency: "0" is not a whole number from 1 to 1000 (DatasetCopy\'s limit too)'],
+    [['--multipart-threshold', '6GiB'], '--multipart-threshold: "6GiB" is not between 1 byte and 5GiB (the largest object CopyObject copies)'],
+    [['--multipart-threshold', '0'], '--multipart-threshold: "0" is not between 1 byte and 5GiB (the largest object CopyObject copies)'],
+    [['--part-size', '4MiB'], '--part-size: "4MiB" is not between 5MiB and 5GiB (the part sizes S3 accepts)'],
+    [['--part-size', '6GiB'], '--part-size: "6GiB" is not between 5MiB and 5GiB (the part sizes S3 accepts)'],
+    [['--endpoint-url', '127.0.0.1:4566'], '--endpoint-url: "127.0.0.1:4566" is not an http:// or https:// URL (example: http://127.0.0.1:4566)'],
+    [['--endpoint-url', 'ftp://host'], '--endpoint-url: "ftp://host" is not an http:// or https:// URL (example: http://127.0.0.1:4566)'],
+    [['--endpoint-url', 'http://host:4566/?x=1'], '--endpoint-url: "http://host:4566/?x=1" is not an http:// or https:// URL (example: http://127.0.0.1:4566)'],
+  ])('a value out of range is a usage error naming the flag: %j', (option, message) => {
+    expect(() => parseCopyArgs(['s3://a/p/', 's3://b/q/', ...option])).toThrow(new UsageError(message));
+  });
+
+  test('the limits themselves are accepted', () => {
+    expect(parseCopyArgs(['s3://a/p/', 's3://b/q/', '--concurrency', '1000', '--multipart-threshold', '5GiB', '--part-size', '5MiB',
+      '--endpoint-url', 'https://s3.example.com:9000/base'])).toMatchObject({
+      concurrency: 1000, multipartThresholdBytes: 5 * 1024 ** 3, partSizeBytes: 5 * 1024 ** 2, endpointUrl: 'https://s3.example.com:9000/base',
+    });
+    expect(parseCopyArgs(['s3://a/p/', 's3://b/q/', '--multipart-threshold', '1', '--part-size', '5GiB'])).toMatchObject({
+      multipartThresholdBytes: 1, partSizeBytes: 5 * 1024 ** 3,
+    });
+  });
+
   test('the usage lists every option', () => {
     for (const option of ['--concurrency', '--endpoint-url', '--region', '--source-region', '--destination-region', '--overwrite',
       '--storage-class', '--sse-kms-key-id', '--multipart-threshold', '--part-size', '--max-attempts', '--dry-run', '--no-progress', '--json']) {
       expect(USAGE).toContain(option);
     }
     expect(USAGE).toContain('the destination must not be the source itself, nor a prefix inside the\nsource prefix');
+    expect(USAGE).toContain('  --version                  print the version\n');
+    expect(USAGE).toContain('Runs on Node.js 20 or later.');
   });
 });

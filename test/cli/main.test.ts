@@ -1,6 +1,7 @@
 import { PassThrough } from 'stream';
 import { parseCopyArgs } from '../../src/cli/args';
 import { CliIo, formatBytes, formatDuration, locationsOf, main, summary } from '../../src/cli/main';
+import { SDK_NODE_NOTICE_SWITCH, quietSdkNodeNotice } from '../../src/cli/node-support';
 import { FakeS3 } from '../transfer/engine/fake-s3';
 
 function io(fake?: FakeS3, tty = false): CliIo & { out: () => string; err: () => string; clients: Array<Record<string, unknown>> } {
@@ -97,6 +98,107 @@ describe('cdk-training-storage copy', () => {
     expect(cli.err().endsWith('\r\x1b[K')).toBe(true);
   });
 
+  test('off a terminal, a progress line every 5 s: objects, bytes, rates and time left', async () => {
+    let t = 0;
+    let tick: () => void = () => undefined;
+    const fake = new FakeS3({
+      onCall: (name) => {
+        if (name === 'CopyObject') {
+          t += 1000; // each copy takes a second of the clock; the ticker fires when this test says
+          if (t === 3000 || t === 5000) tick();
+        }
+      },
+    });
+    for (let i = 0; i < 5; i++) fake.put('lake', `p/${i}`, 'x'.repeat(1024));
+    fake.createBucket('cache');
+    const intervals: number[] = [];
+    let stopped = false;
+    const cli: CliIo & { err: () => string } = {
+      ...io(fake, false),
+      now: () => t,
+      every: (ms, fn) => {
+        intervals.push(ms);
+        tick = fn;
+        return () => { stopped = true; };
+      },
+    };
+    expect(await main(['copy', 's3://lake/p/', 's3://cache/q/', '--concurrency', '1'], cli)).toBe(0);
+    expect(intervals).toEqual([5000]);
+    expect(stopped).toBe(true);
+    // The clock is read at each tick: what is done so far over the time so far (2 and 4 copies done).
+    expect(cli.err()).toBe([
+      'progress: 2/5 objects, 2.0 KiB of 5.0 KiB, 683 B/s, 0.7 objects/s, 4.5s left, 3.0s elapsed',
+      'progress: 4/5 objects, 4.0 KiB of 5.0 KiB, 819 B/s, 0.8 objects/s, 1.3s left, 5.0s elapsed',
+      '',
+    ].join('\n'));
+  });
+
+  test('off a terminal, a line before the listing is complete says so', async () => {
+    const fake = new FakeS3();
+    fake.createBucket('lake');
+    fake.createBucket('cache');
+    let tick: () => void = () => undefined;
+    const cli: CliIo & { err: () => string } = {
+      ...io(fake, false),
+      now: () => 2000,
+      every: (_ms, fn) => {
+        tick = fn;
+        return () => undefined;
+      },
+    };
+    const run = main(['copy', 's3://lake/p/', 's3://cache/q/'], cli);
+    tick();
+    expect(await run).toBe(0);
+    expect(cli.err()).toBe('progress: 0/0+ objects, 0 B, 0 B/s, 0.0 objects/s, time left unknown (still listing), 0.0s elapsed\n');
+  });
+
+  test('--no-progress starts no ticker', async () => {
+    const fake = new FakeS3();
+    fake.put('lake', 'p/a', 'a');
+    fake.createBucket('cache');
+    const cli = { ...io(fake), every: () => { throw new Error('no ticker expected'); } };
+    expect(await main(['copy', 's3://lake/p/', 's3://cache/q/', '--no-progress'], cli)).toBe(0);
+  });
+
+  test('a source without a trailing slash that is not an object gets a hint', async () => {
+    const fake = new FakeS3();
+    fake.put('lake', 'datasets/corpus/a.txt', 'a');
+    fake.createBucket('cache');
+    const cli = io(fake);
+    expect(await main(['copy', 's3://lake/datasets/corpus', 's3://cache/corpus/', '--no-progress'], cli)).toBe(1);
+    expect(cli.err()).toBe('failed: datasets/corpus: Error source object not found\n'
+      + 'hint: s3://lake/datasets/corpus is not an object; to copy the objects under that prefix, end it with "/": s3://lake/datasets/corpus/\n');
+    // An object that exists but fails for another reason gets no hint.
+    fake.put('lake', 'datasets/b.txt', 'b');
+    fake.fail({ operation: 'CopyObject', key: 'b.txt', error: () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }) });
+    const denied = io(fake);
+    expect(await main(['copy', 's3://lake/datasets/b.txt', 's3://cache/', '--no-progress'], denied)).toBe(1);
+    expect(denied.err()).not.toContain('hint:');
+  });
+
+  test('--version prints the package version', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { version } = require('../../package.json') as { version: string };
+    for (const argv of [['--version'], ['copy', '--version']]) {
+      const cli = io();
+      expect(await main(argv, cli)).toBe(0);
+      expect(cli.out()).toBe(`cdk-training-storage ${version}\n`);
+    }
+  });
+
+  test('a value out of range exits 2 naming the flag, before any request', async () => {
+    const fake = new FakeS3();
+    fake.put('lake', 'p/a', 'a');
+    const cli = io(fake);
+    expect(await main(['copy', 's3://lake/p/', 's3://cache/q/', '--part-size', '1MiB'], cli)).toBe(2);
+    expect(cli.err()).toContain('error: --part-size: "1MiB" is not between 5MiB and 5GiB (the part sizes S3 accepts)\n\nUsage:');
+    expect(cli.clients).toEqual([]);
+    const threshold = io(fake);
+    expect(await main(['copy', 's3://lake/p/', 's3://cache/q/', '--multipart-threshold', '8GiB'], threshold)).toBe(2);
+    expect(threshold.err()).toContain('error: --multipart-threshold: "8GiB" is not between 1 byte and 5GiB');
+    expect(fake.calls).toEqual([]);
+  });
+
   test('separate regions get separate clients; an endpoint is passed to both', async () => {
     const fake = new FakeS3();
     fake.put('lake', 'p/a', 'a');
@@ -178,5 +280,26 @@ describe('cdk-training-storage copy', () => {
     const text = summary({ ...result, bytesCopied: 10, failures, elapsedMs: 1000 }, false);
     expect(text.split('\n').filter((l) => l.startsWith('  failed:'))).toHaveLength(20);
     expect(text).toContain('  ... and 5 more');
+  });
+});
+
+describe('Node.js versions', () => {
+  test('on Node.js 20 and later the SDK\'s Node.js version notice is switched off, unless the user set the switch', () => {
+    for (const version of ['v20.0.0', 'v20.20.2', 'v21.7.3', 'v22.12.0', 'v24.1.0']) {
+      const env: Record<string, string | undefined> = {};
+      quietSdkNodeNotice(version, env);
+      expect(env).toEqual({ [SDK_NODE_NOTICE_SWITCH]: 'true' });
+    }
+    const chosen: Record<string, string | undefined> = { [SDK_NODE_NOTICE_SWITCH]: 'false' };
+    quietSdkNodeNotice('v20.1.0', chosen);
+    expect(chosen).toEqual({ [SDK_NODE_NOTICE_SWITCH]: 'false' });
+  });
+
+  test('on an older Node.js the notice stays', () => {
+    for (const version of ['v18.20.8', 'v19.9.0', 'not-a-version']) {
+      const env: Record<string, string | undefined> = {};
+      quietSdkNodeNotice(version, env);
+      expect(env).toEqual({});
+    }
   });
 });

@@ -2,7 +2,7 @@
  * `cdk-training-storage copy`, the bundled command line, run as a user runs it (a child process)
  * against a real S3-compatible server (fauxqs on 127.0.0.1), with and without injected faults.
  */
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,7 +11,9 @@ import {
   FaultProxy, LocalS3, MIB, compareCopies, findAwsCli, listKeys, localS3Client, makeDataset, putObjects, startFaultProxy, startLocalS3,
 } from '../support/s3-local';
 
-const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'cli', 'index.js');
+/** The command as installed (package.json `bin`): a launcher that loads the bundle beside it. */
+const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'bin', 'index.js');
+const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'cli', 'cli', 'index.js');
 const SOURCE_BUCKET = 'cli-source';
 const SOURCE_PREFIX = 'datasets/corpus/';
 const OBJECTS = makeDataset({
@@ -61,7 +63,7 @@ function copy(destination: string, endpoint: string, extra: string[] = []): Prom
 }
 
 beforeAll(async () => {
-  expect(fs.existsSync(CLI)).toBe(true); // built by `npx projen bundle`, which `npm test` runs first
+  expect(fs.existsSync(CLI) && fs.existsSync(BUNDLE)).toBe(true); // built by `npx projen bundle`, which `npm test` runs first
   s3 = await startLocalS3();
   client = localS3Client(s3.endpoint);
   await s3.createBucket(SOURCE_BUCKET);
@@ -125,6 +127,73 @@ test('usage errors exit 2', async () => {
   const result = await run(process.execPath, [CLI, 'copy', 's3://only-one/']);
   expect(result.code).toBe(2);
   expect(result.stderr).toContain('Usage: cdk-training-storage copy');
+  const range = await run(process.execPath, [CLI, 'copy', 's3://a/p/', 's3://b/q/', '--concurrency', '5000']);
+  expect(range.code).toBe(2);
+  expect(range.stderr).toMatch(/^error: --concurrency: "5000" is not a whole number from 1 to 1000/);
+});
+
+test('a source without a trailing slash that names no object exits 1 with a hint', async () => {
+  const uri = `s3://${SOURCE_BUCKET}/${SOURCE_PREFIX.slice(0, -1)}`;
+  const result = await run(process.execPath, [CLI, 'copy', uri, 's3://cli-destination/hint/', '--endpoint-url', s3.endpoint, '--no-progress']);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(`hint: ${uri} is not an object; to copy the objects under that prefix, end it with "/": ${uri}/\n`);
+});
+
+test('--version prints the package version, from a copy of the two bundled files alone elsewhere (no other file read at run time)', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('../../package.json') as { version: string };
+  const alone = path.join(home, 'installed');
+  fs.mkdirSync(path.join(alone, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(alone, 'cli'), { recursive: true });
+  fs.copyFileSync(CLI, path.join(alone, 'bin', 'index.js'));
+  fs.copyFileSync(BUNDLE, path.join(alone, 'cli', 'index.js'));
+  const result = await run(process.execPath, [path.join(alone, 'bin', 'index.js'), '--version']);
+  expect(result).toEqual({ code: 0, stdout: `cdk-training-storage ${version}\n`, stderr: '' });
+});
+
+test('on Node.js 22.1 and later the launcher keeps a compile cache of the bundle, where NODE_COMPILE_CACHE says', async () => {
+  const cache = path.join(home, 'compile-cache');
+  const result = await new Promise<Run>((resolve) => {
+    execFile(process.execPath, [CLI, '--version'], { env: { PATH: process.env.PATH, HOME: home, NODE_COMPILE_CACHE: cache } },
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }));
+  });
+  expect(result.code).toBe(0);
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const supported = major > 22 || (major === 22 && minor >= 1);
+  const files = fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true }).length : 0;
+  // Node.js 20 has no compile cache: the launcher only loads the bundle.
+  expect(files > 0).toBe(supported);
+});
+
+/**
+ * A Node.js older than 22, on which the SDK prints its Node.js version notice: this machine's
+ * /usr/bin/node when it is one (Node.js 20 here); else the test's own Node.js told it is v20.0.0
+ * (a preload script redefines process.version, which the SDK reads).
+ */
+function nodeBelow22(): { file: string; args: string[] } {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node', process.execPath]) {
+    try {
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8' }).trim();
+      if (Number(/^v(\d+)\./.exec(version)?.[1]) < 22) {
+        return { file: candidate, args: [] };
+      }
+    } catch {
+      // not there
+    }
+  }
+  const preload = path.join(home, 'node-20.js');
+  fs.writeFileSync(preload, "Object.defineProperty(process, 'version', { value: 'v20.0.0' });\n");
+  return { file: process.execPath, args: ['--require', preload] };
+}
+
+test('on Node.js 20 the bundled command line prints no SDK Node.js version notice, and --help says which versions it supports', async () => {
+  const node = nodeBelow22();
+  const result = await run(node.file, [...node.args, CLI, 'copy', `s3://${SOURCE_BUCKET}/${SOURCE_PREFIX}`, 's3://cli-destination/node20/',
+    '--endpoint-url', s3.endpoint, '--no-progress', '--dry-run']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const help = await run(node.file, [...node.args, CLI, '--help']);
+  expect(help.stdout).toContain('Runs on Node.js 20 or later.');
 });
 
 const AWS_CLI = findAwsCli();

@@ -5,9 +5,11 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CopyObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CopyOptions, copyDataset, createS3Client } from '../../src/transfer/engine';
+import { listPageOf } from '../../src/transfer/engine/answers';
 import { DirectCopyObject } from '../../src/transfer/engine/direct-copy';
+import { DirectListObjectsV2, directListerOf } from '../../src/transfer/engine/direct-list';
 import {
   LocalS3, MIB, TestObject, compareCopies, findAwsCli, fixDirectoryBucketPaths, getObject, listKeys, localS3Client, makeDataset, putObjects,
   recordedCopy, startLocalS3, useLocalS3Credentials,
@@ -241,7 +243,18 @@ test('keys XML cannot carry (CR, LF, control characters), +, spaces, % and non-A
   expect(plain.has('keys/x\r')).toBe(false);
   expect(plain.size).toBeLessThan(objects.length);
 
-  const first = await recordedCopy({ bucket: 'awkward-keys', prefix: 'keys/' }, { bucket: 'awkward-copy', prefix: 'copied/' }, copyOptions());
+  // The listings take the direct path, and its light reader reads every page (the SDK lists nothing).
+  const sends = jest.spyOn(S3Client.prototype, 'send');
+  const directPages = jest.spyOn(DirectListObjectsV2.prototype, 'listPage');
+  let first: Awaited<ReturnType<typeof recordedCopy>>;
+  try {
+    first = await recordedCopy({ bucket: 'awkward-keys', prefix: 'keys/' }, { bucket: 'awkward-copy', prefix: 'copied/' }, copyOptions());
+    expect(directPages).toHaveBeenCalledTimes(2); // the source and the destination
+    expect(sends.mock.calls.filter(([command]) => command instanceof ListObjectsV2Command)).toEqual([]);
+  } finally {
+    sends.mockRestore();
+    directPages.mockRestore();
+  }
 
   expect(first.result).toMatchObject({ complete: true, failures: [], objectsListed: objects.length, objectsCopied: objects.length });
   expect(first.copied).toEqual(objects.map((o) => o.key).sort());
@@ -251,6 +264,35 @@ test('keys XML cannot carry (CR, LF, control characters), +, spaces, % and non-A
   // A second run finds each copy under its own key (the destination listing is decoded too).
   const second = await recordedCopy({ bucket: 'awkward-keys', prefix: 'keys/' }, { bucket: 'awkward-copy', prefix: 'copied/' }, copyOptions());
   expect(second.result).toMatchObject({ complete: true, objectsSkipped: objects.length, objectsCopied: 0 });
+}, 60_000);
+
+test('the direct ListObjectsV2 path reads the same pages as the SDK: awkward keys, URL-encoded, and a truncated listing', async () => {
+  const engine = engineClient();
+  const lister = directListerOf(engine)!;
+  await s3.createBucket('direct-list');
+  await putObjects(client, 'direct-list', AWKWARD_KEY_NAMES.map((name) => ({
+    key: `keys/${name}`, body: Buffer.from(name), contentType: 'text/plain', metadata: {}, upload: 'put' as const,
+  })));
+  for (const input of [
+    { Bucket: 'direct-list', Prefix: 'keys/', EncodingType: 'url' as const },
+    { Bucket: SOURCE_BUCKET, Prefix: SOURCE_PREFIX, EncodingType: 'url' as const },
+    { Bucket: SOURCE_BUCKET, EncodingType: 'url' as const },
+  ]) {
+    const direct = await lister.listPage(input);
+    const viaSdk = listPageOf(await engine.send(new ListObjectsV2Command(input)));
+    expect(direct).toEqual(viaSdk);
+    expect(direct.entries.length).toBeGreaterThan(0);
+  }
+  // A listing of more than one page: the token of the first reads the second the same way.
+  const pageOne = { Bucket: 'direct-list', Prefix: 'keys/', EncodingType: 'url' as const, MaxKeys: 3 };
+  const firstPage = await lister.listPage(pageOne);
+  expect(firstPage.continuationToken).toBeDefined();
+  expect(firstPage).toEqual(listPageOf(await engine.send(new ListObjectsV2Command(pageOne))));
+  const pageTwo = { ...pageOne, ContinuationToken: firstPage.continuationToken };
+  const secondPage = await lister.listPage(pageTwo);
+  expect(secondPage).toEqual(listPageOf(await engine.send(new ListObjectsV2Command(pageTwo))));
+  expect(secondPage.entries.length).toBe(3);
+  expect(secondPage.entries[0].key > firstPage.entries[2].key).toBe(true);
 }, 60_000);
 
 test('CopyObject and a multipart copy of the same object keep the same tags, content headers and user metadata', async () => {

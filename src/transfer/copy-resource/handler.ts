@@ -13,8 +13,9 @@ import { CopyResourceProperties } from './contract';
 import { displayKey } from '../../core/listed-keys';
 import { OnEventResponse, ProviderEvent } from '../../core/provider-event';
 import { isDirectoryBucketName } from '../../core/s3-names';
-import { CopyResult, OverwritePolicy, copyDataset } from '../engine/engine';
+import { copyDataset } from '../engine/engine';
 import { MAX_COPY_OBJECT_BYTES } from '../engine/parts';
+import { CopyResult, OverwritePolicy } from '../engine/types';
 
 /** What the handler needs from the outside world. */
 export interface HandlerDeps {

@@ -4,6 +4,7 @@ import { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DEFAULT_CONCURRENCY } from '../defaults';
 import { DirectTransport, enableDirectCopy } from './direct-copy';
+import { enableDirectList } from './direct-list';
 
 /** How to reach S3 (or an S3-compatible server). */
 export interface S3ClientOptions {
@@ -20,6 +21,14 @@ export interface S3ClientOptions {
    * @default true
    */
   readonly directCopyObject?: boolean;
+  /**
+   * Send ListObjectsV2 requests to general purpose buckets without the SDK's middleware stack, and
+   * read the pages with a light reader of S3's listing XML (same endpoint, credentials and signer as
+   * the SDK; an answer other than success or a server fault, or a page in another shape, goes
+   * through the SDK again).
+   * @default true
+   */
+  readonly directListObjectsV2?: boolean;
   /** The credentials to sign with. @default - the SDK's default credential chain */
   readonly credentials?: S3ClientConfig['credentials'];
 }
@@ -49,8 +58,12 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
       requestTimeout: requestTimeoutMs,
     }),
   });
+  const transport = new DirectTransport(httpAgent, httpsAgent, requestTimeoutMs);
   if (options.directCopyObject ?? true) {
-    enableDirectCopy(client, new DirectTransport(httpAgent, httpsAgent, requestTimeoutMs));
+    enableDirectCopy(client, transport);
+  }
+  if (options.directListObjectsV2 ?? true) {
+    enableDirectList(client, transport);
   }
   return client;
 }

@@ -1,11 +1,10 @@
 import * as http from 'http';
 import * as https from 'https';
-import { CopyObjectCommand, CopyObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import { Sha256 } from '@smithy/core/checksum';
+import { CopyObjectCommand, CopyObjectCommandInput, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { HttpRequest } from '@smithy/core/transport';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { checkCopied, checkCopyResultBody } from './answers';
+import { SigV4Signer, SigningCredentials, escapeUri } from './sigv4';
 import { isDirectoryBucketName } from '../../core/s3-names';
 
 /**
@@ -25,17 +24,18 @@ import { isDirectoryBucketName } from '../../core/s3-names';
  * access point ARNs and multi-region access points (SigV4a) always go through the SDK.
  */
 export class DirectCopyObject {
-  private readonly endpoints = new Map<string, Promise<BucketEndpoint | undefined>>();
-  private readonly signers = new Map<string, SignatureV4>();
+  private readonly path: DirectPath;
 
-  public constructor(private readonly client: S3Client, private readonly transport: DirectTransport) {}
+  public constructor(private readonly client: S3Client, transport: DirectTransport) {
+    this.path = new DirectPath(client, transport, (bucket) => resolveBucketEndpoint(client, bucket, 'CopyObject'));
+  }
 
   /**
    * Copies one object; resolves when S3 confirmed the copy (a CopyObjectResult with an ETag),
    * throws an S3-style error otherwise, or a MalformedAnswerError for a success without that result.
    */
   public async copy(input: CopyObjectCommandInput): Promise<void> {
-    const endpoint = await this.endpointOf(input.Bucket!);
+    const endpoint = await this.path.endpointOf(input.Bucket!);
     if (!endpoint) {
       await this.viaSdk(input);
       return;
@@ -49,20 +49,13 @@ export class DirectCopyObject {
       query: { 'x-id': 'CopyObject' }, // as the SDK sends it (signed with the rest)
       headers: copyHeaders(endpoint.url.host, input),
     });
-    const offsetMs = this.client.config.systemClockOffset ?? 0;
-    const signed = await this.signerOf(endpoint).sign(request, { signingDate: new Date(Date.now() + offsetMs) }) as HttpRequest;
-    const answer = await this.transport.send(endpoint.url.protocol, signed);
+    const answer = await this.path.send(endpoint, request);
     const fault = serverFault(answer);
     if (fault) {
       throw fault;
     }
     if (answer.statusCode !== 200) {
-      if (inAnotherRegion(answer)) {
-        // The bucket is not where the client's Region says: from now on the SDK, which follows
-        // S3's redirects, sends this bucket's copies.
-        this.endpoints.set(input.Bucket!, Promise.resolve(undefined));
-      }
-      // Not a server fault: the SDK handles it (region redirects, clock skew) or reports it.
+      this.path.afterRefusal(input.Bucket!, answer);
       await this.viaSdk(input);
       return;
     }
@@ -72,36 +65,77 @@ export class DirectCopyObject {
   private async viaSdk(input: CopyObjectCommandInput): Promise<void> {
     checkCopied(await this.client.send(new CopyObjectCommand(input)));
   }
+}
 
-  private endpointOf(bucket: string): Promise<BucketEndpoint | undefined> {
+/**
+ * What the direct paths share: the SDK's endpoint for each bucket (resolved once), a SigV4 signer per
+ * signing region and service, and the client's sockets.
+ */
+export class DirectPath {
+  private readonly endpoints = new Map<string, Promise<BucketEndpoint | undefined>>();
+  private readonly signers = new Map<string, SigV4Signer>();
+
+  public constructor(
+    private readonly client: S3Client,
+    private readonly transport: DirectTransport,
+    private readonly resolve: (bucket: string) => Promise<BucketEndpoint | undefined>,
+  ) {}
+
+  /** The bucket's endpoint, or undefined when its requests go through the SDK. */
+  public endpointOf(bucket: string): Promise<BucketEndpoint | undefined> {
     let endpoint = this.endpoints.get(bucket);
     if (!endpoint) {
-      endpoint = resolveBucketEndpoint(this.client, bucket);
+      endpoint = this.resolve(bucket);
       this.endpoints.set(bucket, endpoint);
     }
     return endpoint;
   }
 
-  private signerOf(endpoint: BucketEndpoint): SignatureV4 {
+  /**
+   * Signs the request as the SDK would (the client's credentials, at the client's clock offset:
+   * the SDK corrects it after a RequestTimeTooSkewed answer) and sends it.
+   */
+  public async send(endpoint: BucketEndpoint, request: HttpRequest): Promise<DirectAnswer> {
+    const credentials = await this.credentials();
+    const offsetMs = this.client.config.systemClockOffset ?? 0;
+    request.headers = this.signerOf(endpoint).sign(request.method, request.path, request.query as Record<string, string>, request.headers,
+      credentials, new Date(Date.now() + offsetMs));
+    return this.transport.send(endpoint.url.protocol, request);
+  }
+
+  /** The client's current credentials (its provider caches them and renews them before they expire). */
+  private async credentials(): Promise<SigningCredentials> {
+    const identity = await this.client.config.credentials();
+    if (typeof identity?.accessKeyId !== 'string' || typeof identity.secretAccessKey !== 'string') {
+      throw new Error('the credentials have no access key ID or secret access key');
+    }
+    return identity;
+  }
+
+  /**
+   * After an answer that is neither a success nor a server fault (the caller then hands the request
+   * to the SDK): when it says that the bucket is not where the client's Region says, the SDK, which
+   * follows S3's redirects, sends this bucket's requests from now on.
+   */
+  public afterRefusal(bucket: string, answer: DirectAnswer): void {
+    if (inAnotherRegion(answer)) {
+      this.endpoints.set(bucket, Promise.resolve(undefined));
+    }
+  }
+
+  private signerOf(endpoint: BucketEndpoint): SigV4Signer {
     const id = `${endpoint.signingRegion}/${endpoint.signingName}`;
     let signer = this.signers.get(id);
     if (!signer) {
-      signer = new SignatureV4({
-        credentials: this.client.config.credentials,
-        region: endpoint.signingRegion,
-        service: endpoint.signingName,
-        sha256: Sha256,
-        uriEscapePath: false,
-        applyChecksum: true,
-      });
+      signer = new SigV4Signer(endpoint.signingRegion, endpoint.signingName);
       this.signers.set(id, signer);
     }
     return signer;
   }
 }
 
-/** Where a bucket's object requests go, and how they are signed. */
-interface BucketEndpoint {
+/** Where a bucket's requests go, and how they are signed. */
+export interface BucketEndpoint {
   readonly url: URL;
   /** The path before the key: `/` (virtual-hosted) or `/<bucket>/` (path-style). */
   readonly basePath: string;
@@ -109,15 +143,24 @@ interface BucketEndpoint {
   readonly signingRegion: string;
 }
 
-/** The SDK's endpoint for CopyObject into the bucket, or undefined when the direct path does not apply. */
-async function resolveBucketEndpoint(client: S3Client, bucket: string): Promise<BucketEndpoint | undefined> {
+/** The operations with a direct path, and the input their endpoint rules are given. */
+const ENDPOINT_INPUTS = {
+  CopyObject: { command: CopyObjectCommand, input: (bucket: string) => ({ Bucket: bucket, Key: 'key', CopySource: `${bucket}/key` }) },
+  ListObjectsV2: { command: ListObjectsV2Command, input: (bucket: string) => ({ Bucket: bucket }) },
+};
+
+/** The SDK's endpoint for the operation on the bucket, or undefined when the direct path does not apply. */
+export async function resolveBucketEndpoint(
+  client: S3Client, bucket: string, operation: keyof typeof ENDPOINT_INPUTS,
+): Promise<BucketEndpoint | undefined> {
   if (isDirectoryBucketName(bucket) || bucket.startsWith('arn:') || client.config.bucketEndpoint) {
     return undefined;
   }
   try {
+    const { command, input } = ENDPOINT_INPUTS[operation];
     const endpoint = await getEndpointFromInstructions(
-      { Bucket: bucket, Key: 'key', CopySource: `${bucket}/key` },
-      CopyObjectCommand as unknown as Parameters<typeof getEndpointFromInstructions>[1],
+      input(bucket),
+      command as unknown as Parameters<typeof getEndpointFromInstructions>[1],
       client.config as unknown as Parameters<typeof getEndpointFromInstructions>[2],
     );
     const scheme = (endpoint.properties?.authSchemes as Array<Record<string, unknown>> | undefined)?.[0];
@@ -138,9 +181,10 @@ async function resolveBucketEndpoint(client: S3Client, bucket: string): Promise<
 
 /** A key in a URL path: each segment URI-encoded (RFC 3986, like the SDK), slashes kept. */
 export function encodeKey(key: string): string {
-  return key.split('/').map((segment) => encodeURIComponent(segment)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+  return key.split('/').map(escapeUri).join('/');
 }
+
+export { escapeUri };
 
 function copyHeaders(host: string, input: CopyObjectCommandInput): Record<string, string> {
   const headers: Record<string, string> = {
@@ -248,9 +292,9 @@ export class DirectTransport {
   }
 }
 
-/** The path and the (single-valued) query, encoded as they were signed. */
+/** The path and the (single-valued) query, encoded as they were signed (RFC 3986, like the signer). */
 function pathWithQuery(request: HttpRequest): string {
-  const query = Object.entries(request.query ?? {}).map(([name, value]) => `${encodeKey(name)}=${encodeKey(String(value))}`);
+  const query = Object.entries(request.query ?? {}).map(([name, value]) => `${escapeUri(name)}=${escapeUri(String(value))}`);
   return query.length > 0 ? `${request.path}?${query.join('&')}` : request.path;
 }
 

@@ -14,170 +14,18 @@ import {
 } from '@aws-sdk/client-s3';
 import { decodeListedKey } from '../../core/listed-keys';
 import { isDirectoryBucketName } from '../../core/s3-names';
-import { DEFAULT_CONCURRENCY } from '../defaults';
 import { OverwritePolicy } from '../overwrite-policy';
 import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, tagSetOf, uploadIdOf } from './answers';
 import { COPY_CHECKSUM_ALGORITHM, ObjectFingerprint, fingerprintOf, fullObjectChecksum, sameContent } from './compare';
 import { directCopierOf } from './direct-copy';
+import { directListerOf } from './direct-list';
+import { Limiter } from './limiter';
 import { checkCopyTargets, checkRenamesOfPrefix } from './locations';
-import { MAX_COPY_OBJECT_BYTES, MIB, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
+import { MAX_COPY_OBJECT_BYTES, MIN_PART_SIZE_BYTES, PartRange, planParts } from './parts';
+import { newTally, progressOf } from './progress';
+import { BoundedQueue } from './queue';
 import { backoffDelayMs, describeError, isRetryable } from './retry';
-
-/** A bucket and a key prefix (empty, or ending with `/`). */
-export interface S3Location {
-  readonly bucket: string;
-  readonly prefix: string;
-}
-
-export { OverwritePolicy };
-
-/** Defaults, chosen from the benchmark (see README, Performance). */
-export const ENGINE_DEFAULTS = {
-  concurrency: DEFAULT_CONCURRENCY,
-  multipartThresholdBytes: MAX_COPY_OBJECT_BYTES,
-  partSizeBytes: 256 * MIB,
-  maxAttempts: 8,
-  retryBaseDelayMs: 100,
-  retryMaxDelayMs: 20_000,
-  overwrite: OverwritePolicy.IF_DIFFERENT,
-  listDestination: true,
-};
-
-/** Options of one copy run. */
-export interface CopyOptions {
-  /** Client for the source bucket's region. */
-  readonly sourceClient: S3Client;
-  /** Client for the destination bucket's region. @default sourceClient */
-  readonly destinationClient?: S3Client;
-  /**
-   * Keys to copy, relative to the source prefix.
-   * @default - every object under the source prefix
-   */
-  readonly keys?: readonly string[];
-  /**
-   * List under this prefix instead of the source prefix (it must start with the source prefix);
-   * keys still map from the source prefix to the destination prefix.
-   * @default - the source prefix
-   */
-  readonly listPrefix?: string;
-  /**
-   * Objects copied under another name: relative source key to relative destination key. Two
-   * objects that would land on one destination key (two renames onto one key, or a rename onto a
-   * key copied unrenamed) fail the run before the first copy.
-   * @default - every object keeps its relative key
-   */
-  readonly renames?: Readonly<Record<string, string>>;
-  /**
-   * Copies only the listed objects this returns true for (the others are not counted).
-   * @default - every listed object
-   */
-  readonly include?: (key: string, sizeBytes: number) => boolean;
-  /**
-   * With a whole prefix and a sync policy, list the destination prefix first and send HEAD requests
-   * only for keys that exist there with the same size. Off: a HEAD request per object.
-   * @default true
-   */
-  readonly listDestination?: boolean;
-  /** Requests in flight at once (each object and each part is one request). @default 256 */
-  readonly concurrency?: number;
-  /** Objects larger than this are copied in parts (at most 5 GiB, CopyObject's limit). @default 5 GiB */
-  readonly multipartThresholdBytes?: number;
-  /** Preferred part size; raised when an object would need more than 10,000 parts. @default 256 MiB */
-  readonly partSizeBytes?: number;
-  /** Relaxes the 5 MiB minimum part size, for S3-compatible servers in tests. @default 5 MiB */
-  readonly minPartSizeBytes?: number;
-  /** @default OverwritePolicy.IF_DIFFERENT */
-  readonly overwrite?: OverwritePolicy;
-  /** Storage class of the copies (general purpose destinations). @default - the bucket's default (STANDARD) */
-  readonly storageClass?: string;
-  /** Encrypt the copies with SSE-KMS under this key (ID or ARN). @default - the destination bucket's default encryption */
-  readonly sseKmsKeyId?: string;
-  /** Attempts per request before the object is given up. @default 8 */
-  readonly maxAttempts?: number;
-  /** @default 100 */
-  readonly retryBaseDelayMs?: number;
-  /** @default 20000 */
-  readonly retryMaxDelayMs?: number;
-  /** Only list and decide; copy nothing. @default false */
-  readonly dryRun?: boolean;
-  /** Start no new object after this time (epoch milliseconds); objects in flight finish. @default - no deadline */
-  readonly deadline?: number;
-  /** Receives progress events. */
-  readonly onEvent?: (event: CopyEvent) => void;
-  /** Waits between attempts (tests replace it). @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for jitter (tests replace it). @default Math.random */
-  readonly random?: () => number;
-  /** The clock (tests replace it). @default Date.now */
-  readonly now?: () => number;
-}
-
-/** Progress totals so far. */
-export interface CopyProgress {
-  readonly objectsListed: number;
-  readonly bytesListed: number;
-  /** True once the listing is complete, so that the totals are final. */
-  readonly listingComplete: boolean;
-  readonly objectsDone: number;
-  readonly objectsCopied: number;
-  readonly objectsSkipped: number;
-  readonly objectsFailed: number;
-  /** Bytes of copied and skipped objects. */
-  readonly bytesDone: number;
-  readonly bytesCopied: number;
-  readonly elapsedMs: number;
-  /** Bytes done per second since the start. */
-  readonly bytesPerSecond: number;
-  /** Objects done per second since the start. */
-  readonly objectsPerSecond: number;
-  /** Estimated time left, once the listing is complete. */
-  readonly etaMs?: number;
-}
-
-/** What happened to one object. */
-export type ObjectOutcome = 'copied' | 'skipped' | 'failed' | 'would-copy';
-
-/** A structured progress event; each caller renders it its own way. */
-export type CopyEvent =
-  | {
-    readonly type: 'object';
-    readonly key: string;
-    readonly destinationKey: string;
-    readonly sizeBytes: number;
-    readonly outcome: ObjectOutcome;
-    readonly multipart: boolean;
-    readonly reason?: string;
-    readonly progress: CopyProgress;
-  }
-  | { readonly type: 'retry'; readonly key: string; readonly operation: string; readonly attempt: number; readonly delayMs: number; readonly error: string }
-  | { readonly type: 'listed'; readonly progress: CopyProgress }
-  | { readonly type: 'done'; readonly result: CopyResult };
-
-/** An object given up. */
-export interface CopyFailure {
-  readonly key: string;
-  readonly error: string;
-  readonly attempts: number;
-}
-
-/** The outcome of a run. */
-export interface CopyResult {
-  /**
-   * True when every listed object was copied or skipped (a dry run: decided), none failed, and no
-   * deadline stopped the run.
-   */
-  readonly complete: boolean;
-  /** True when the deadline stopped the run before every object was done. */
-  readonly stoppedEarly: boolean;
-  readonly objectsListed: number;
-  readonly objectsCopied: number;
-  readonly objectsSkipped: number;
-  /** Objects a dry run would copy. */
-  readonly objectsToCopy: number;
-  readonly bytesCopied: number;
-  readonly failures: readonly CopyFailure[];
-  readonly elapsedMs: number;
-}
+import { CopyEvent, CopyOptions, CopyProgress, CopyResult, ENGINE_DEFAULTS, ObjectOutcome, S3Location } from './types';
 
 /** The size of an explicit key before its HEAD request. */
 const UNKNOWN_SIZE = -1;
@@ -202,6 +50,9 @@ function isNoSuchUpload(error: unknown): boolean {
   const original = error instanceof GaveUp ? error.original : error;
   return (original as { name?: string } | undefined)?.name === 'NoSuchUpload';
 }
+
+/** The error of an explicit key that is not at the source (a HEAD request found no object). */
+export const SOURCE_NOT_FOUND = 'source object not found';
 
 /** True for S3 Express One Zone directory bucket names (`<base>--<az-id>--x-s3`). */
 export function isDirectoryBucket(bucket: string): boolean {
@@ -259,48 +110,8 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   const start = o.now();
   const limiter = new Limiter(o.concurrency);
 
-  const state = {
-    objectsListed: 0,
-    bytesListed: 0,
-    listingComplete: false,
-    objectsCopied: 0,
-    objectsSkipped: 0,
-    objectsToCopy: 0,
-    bytesCopied: 0,
-    bytesSkipped: 0,
-    failures: [] as CopyFailure[],
-    stoppedEarly: false,
-  };
-
-  const progress = (): CopyProgress => {
-    const elapsedMs = Math.max(1, o.now() - start);
-    const objectsDone = state.objectsCopied + state.objectsSkipped + state.objectsToCopy + state.failures.length;
-    const bytesDone = state.bytesCopied + state.bytesSkipped;
-    const bytesPerSecond = (bytesDone * 1000) / elapsedMs;
-    const objectsPerSecond = (objectsDone * 1000) / elapsedMs;
-    let etaMs: number | undefined;
-    if (state.listingComplete) {
-      const bytesLeft = Math.max(0, state.bytesListed - bytesDone);
-      const objectsLeft = Math.max(0, state.objectsListed - objectsDone);
-      etaMs = bytesPerSecond > 0 && bytesLeft > 0 ? (bytesLeft * 1000) / bytesPerSecond
-        : objectsPerSecond > 0 ? (objectsLeft * 1000) / objectsPerSecond : undefined;
-    }
-    return {
-      objectsListed: state.objectsListed,
-      bytesListed: state.bytesListed,
-      listingComplete: state.listingComplete,
-      objectsDone,
-      objectsCopied: state.objectsCopied,
-      objectsSkipped: state.objectsSkipped,
-      objectsFailed: state.failures.length,
-      bytesDone,
-      bytesCopied: state.bytesCopied,
-      elapsedMs,
-      bytesPerSecond,
-      objectsPerSecond,
-      etaMs,
-    };
-  };
+  const state = newTally();
+  const progress = (): CopyProgress => progressOf(state, o.now() - start);
   const emit = (event: CopyEvent) => o.onEvent?.(event);
 
   /** One request under the concurrency limit, retried with backoff while retryable. */
@@ -501,7 +312,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         // An explicit key: read its size. A missing one is a failure whatever the policy, even in a dry run.
         sourceHead = await head(src, source.bucket, object.key);
         if (!sourceHead) {
-          throw new GaveUp(1, new Error('source object not found'));
+          throw new GaveUp(1, new Error(SOURCE_NOT_FOUND));
         }
         object = { key: object.key, sizeBytes: contentLengthOf(sourceHead) };
         state.bytesListed += object.sizeBytes;
@@ -672,11 +483,13 @@ async function* listSource(
   }
   // Continuation tokens, never StartAfter: directory buckets do not list in lexicographic order.
   // URL-encoded keys: XML cannot carry every key (see decodeListedKey).
+  const direct = directListerOf(client);
   let continuationToken: string | undefined;
   do {
-    const page = await request(source.prefix, 'ListObjectsV2', async () => listPageOf(await client.send(new ListObjectsV2Command({
-      Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken, EncodingType: 'url',
-    }))));
+    const input = { Bucket: source.bucket, Prefix: source.prefix || undefined, ContinuationToken: continuationToken, EncodingType: 'url' as const };
+    const page = await request(source.prefix, 'ListObjectsV2', async () => (direct
+      ? direct.listPage(input) // checks the page itself
+      : listPageOf(await client.send(new ListObjectsV2Command(input)))));
     for (const object of page.entries) {
       const listed = decodeListedKey(object.key, page.encodingType);
       // A key outside the prefix would land outside the destination prefix.
@@ -700,82 +513,4 @@ function planWithMinimum(sizeBytes: number, preferred: number, minimum: number):
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** At most `limit` tasks run at once; the rest wait in order. */
-export class Limiter {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  public constructor(private readonly limit: number) {}
-
-  public async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.active++;
-    }
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) {
-        next();
-      } else {
-        this.active--;
-      }
-    }
-  }
-}
-
-/** A queue with a capacity: `push` waits while it is full, `pop` waits while it is empty. */
-class BoundedQueue<T> {
-  private readonly items: T[] = [];
-  private readonly poppers: Array<(item: T | undefined) => void> = [];
-  private readonly pushers: Array<() => void> = [];
-  private closed = false;
-
-  public constructor(private readonly capacity: number) {}
-
-  /** Adds an item; false when the queue is closed and the item was not taken. */
-  public async push(item: T): Promise<boolean> {
-    const popper = this.poppers.shift();
-    if (popper) {
-      popper(item);
-      return true;
-    }
-    while (this.items.length >= this.capacity && !this.closed) {
-      await new Promise<void>((resolve) => this.pushers.push(resolve));
-    }
-    if (this.closed) {
-      return false;
-    }
-    this.items.push(item);
-    return true;
-  }
-
-  public async pop(): Promise<T | undefined> {
-    if (this.items.length > 0) {
-      const item = this.items.shift();
-      this.pushers.shift()?.();
-      return item;
-    }
-    if (this.closed) {
-      return undefined;
-    }
-    return new Promise((resolve) => this.poppers.push(resolve));
-  }
-
-  /** No more items: waiting consumers get `undefined`, waiting producers return. */
-  public close(): void {
-    this.closed = true;
-    this.poppers.splice(0).forEach((popper) => popper(undefined));
-    this.pushers.splice(0).forEach((pusher) => pusher());
-  }
-
-  /** Drops what is queued and stops accepting more (a deadline passed). */
-  public drain(): void {
-    this.items.length = 0;
-    this.close();
-  }
 }

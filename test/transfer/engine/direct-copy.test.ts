@@ -1,81 +1,19 @@
 import * as http from 'http';
 import * as https from 'https';
 import { AddressInfo } from 'net';
-import { Readable } from 'stream';
 import { CopyObjectCommand, CopyObjectCommandInput, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest, HttpResponse } from '@smithy/core/transport';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/core/transport';
+import { CREDENTIALS, RecordingTransport, errorAnswer, lower, recordingSdkClient as recordingClient, resign, signedHeadersOf } from './direct-helpers';
 import { createS3Client, isRetryable } from '../../../src/transfer/engine';
 import { DirectAnswer, DirectCopyObject, DirectTransport, directCopierOf, encodeKey, serverFault } from '../../../src/transfer/engine/direct-copy';
-
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token' };
-
-/** An S3 client whose requests are recorded and answered with a successful copy, never sent. */
-function recordingSdkClient(config: S3ClientConfig, answer: () => DirectAnswer = okAnswer): { client: S3Client; sent: HttpRequest[] } {
-  const sent: HttpRequest[] = [];
-  const client = new S3Client({
-    ...config,
-    credentials: CREDENTIALS,
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async (request: HttpRequest) => {
-        sent.push(request);
-        const a = answer();
-        const body = Readable.from([Buffer.from(a.body)]);
-        return { response: new HttpResponse({ statusCode: a.statusCode, headers: a.headers as Record<string, string>, body }) };
-      },
-    },
-  });
-  return { client, sent };
-}
-
-/** A transport that records the direct path's requests and answers them as told. */
-class RecordingTransport extends DirectTransport {
-  public readonly sent: HttpRequest[] = [];
-  public constructor(private readonly answer: () => DirectAnswer | Promise<DirectAnswer> = okAnswer) {
-    super(new http.Agent(), new https.Agent(), 1000);
-  }
-  public override async send(protocol: string, request: HttpRequest): Promise<DirectAnswer> {
-    this.sent.push(HttpRequest.clone({ ...request, protocol } as HttpRequest));
-    return this.answer();
-  }
-}
 
 function okAnswer(): DirectAnswer {
   return { statusCode: 200, headers: {}, body: '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><ETag>"abc"</ETag></CopyObjectResult>' };
 }
 
-function errorAnswer(statusCode: number, code: string): DirectAnswer {
-  return { statusCode, headers: { 'x-amz-request-id': 'REQ1' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code} happened</Message></Error>` };
-}
-
-function lower(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-function signedHeadersOf(request: HttpRequest): string[] {
-  return /SignedHeaders=([^,]+)/.exec(lower(request.headers).authorization)![1].split(';');
-}
-
-/** Signs a recorded request again, with only the headers it signed, at its own x-amz-date. */
-async function resign(request: HttpRequest, region: string): Promise<string> {
-  const headers = lower(request.headers);
-  const keep = signedHeadersOf(request).filter((name) => name !== 'x-amz-date' && name !== 'x-amz-security-token' && name !== 'x-amz-content-sha256');
-  const bare = new HttpRequest({
-    method: request.method,
-    protocol: request.protocol,
-    hostname: request.hostname,
-    port: request.port,
-    path: request.path,
-    query: request.query,
-    headers: Object.fromEntries(keep.map((name) => [name, headers[name]])),
-  });
-  const date = headers['x-amz-date'];
-  const signingDate = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
-  const reference = new SignatureV4({ credentials: CREDENTIALS, region, service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: true });
-  const signed = await reference.sign(bare, { signingDate }) as HttpRequest;
-  return lower(signed.headers).authorization;
+/** An S3 client whose requests are recorded and answered (by default with a successful copy), never sent. */
+function recordingSdkClient(config: S3ClientConfig, answer: () => DirectAnswer = okAnswer): { client: S3Client; sent: HttpRequest[] } {
+  return recordingClient(config, answer);
 }
 
 const KEYS = [
@@ -109,7 +47,7 @@ describe('DirectCopyObject sends what the SDK sends', () => {
         };
         const sdk = recordingSdkClient(endpoint.config);
         await sdk.client.send(new CopyObjectCommand(input));
-        const transport = new RecordingTransport();
+        const transport = new RecordingTransport(okAnswer);
         await new DirectCopyObject(recordingSdkClient(endpoint.config).client, transport).copy(input);
 
         const [viaSdk] = sdk.sent;
@@ -239,7 +177,7 @@ describe('DirectCopyObject answers', () => {
     ['access point ARNs', 'arn:aws:s3:eu-west-1:111122223333:accesspoint/training'],
   ])('%s always go through the SDK', async (_what, bucket) => {
     const sdk = recordingSdkClient({ region: 'eu-west-1' });
-    const transport = new RecordingTransport();
+    const transport = new RecordingTransport(okAnswer);
     await new DirectCopyObject(sdk.client, transport).copy({ ...input, Bucket: bucket });
     expect(transport.sent).toHaveLength(0);
     expect(sdk.sent).toHaveLength(1);
@@ -247,7 +185,7 @@ describe('DirectCopyObject answers', () => {
 
   test('inputs the direct path cannot send are refused instead of dropped', async () => {
     const sdk = recordingSdkClient({ region: 'eu-west-1' });
-    await expect(new DirectCopyObject(sdk.client, new RecordingTransport()).copy({ ...input, ACL: 'private' }))
+    await expect(new DirectCopyObject(sdk.client, new RecordingTransport(okAnswer)).copy({ ...input, ACL: 'private' }))
       .rejects.toThrow('DirectCopyObject does not send ACL');
   });
 });
