@@ -88,6 +88,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // One worker per core: jest's default (cores - 1) runs one test file at a time on a 2-core
+      // machine, with the main process idle (measured on a fresh clone, 2 cores: 475 s vs 235 s).
+      maxWorkers: '100%',
     },
   },
   eslintOptions: {
@@ -171,10 +174,18 @@ project.eslint?.addRules({
       // Storage and compute take the training zone through core's ITrainingZone, never the network area.
       ...zone('network', ['data-lake', 'transfer', 'express', 'lustre', 'cli'], 'the network imports core only'),
       // Runtime code: the engine and the command line see pure modules only.
-      { target: './src/transfer/engine', from: './src', except: ['./transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...PURE_CORE],
-        message: 'the copy engine is runtime code: it imports pure modules only, never constructs' },
-      { target: './src/cli', from: './src', except: ['./cli', './transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...PURE_CORE],
-        message: 'the command line is runtime code: it imports the engine and pure modules only' },
+      {
+        target: './src/transfer/engine',
+        from: './src',
+        except: ['./transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...PURE_CORE],
+        message: 'the copy engine is runtime code: it imports pure modules only, never constructs',
+      },
+      {
+        target: './src/cli',
+        from: './src',
+        except: ['./cli', './transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...PURE_CORE],
+        message: 'the command line is runtime code: it imports the engine and pure modules only',
+      },
       // A custom resource's runtime side: its handler and the Lambda entry (contracts are pure too).
       ...['./src/transfer/copy-resource/handler.ts', './src/transfer/copy-resource/copy-role.ts', './src/transfer/copy-resource/copy-handler.lambda.ts',
         './src/express/auto-delete/handler.ts', './src/express/auto-delete/auto-delete-handler.lambda.ts'].map((target) => ({
