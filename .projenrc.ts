@@ -59,6 +59,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The copy engine's SDK: bundled into the Lambda handler and the command line at build time.
     '@aws-sdk/client-s3@^3.1169.0',
     '@aws-sdk/client-s3-control@^3.1112.0',
+    // The checkpoint handler: FSx release tasks and its CloudWatch metrics (bundled the same way).
+    '@aws-sdk/client-fsx',
+    '@aws-sdk/client-cloudwatch',
     '@smithy/node-http-handler',
     // The engine's direct CopyObject path: the SDK's own endpoint rules and SigV4 signer.
     '@smithy/core@^3.41.0',
@@ -150,29 +153,33 @@ project.testTask.prependSpawn(project.bundler.bundleTask);
 // The engine, the handler and the command line import the AWS SDK, which is bundled into them at
 // build time (never a runtime dependency of the library): lint them accordingly.
 project.eslint?.addOverride({
-  files: ['src/transfer/engine/**', 'src/**/handler.ts', 'src/**/copy-role.ts', 'src/**/*.lambda.ts', 'src/cli/**'],
+  files: ['src/transfer/engine/**', 'src/**/handler.ts', 'src/**/copy-role.ts', 'src/**/*.lambda.ts', 'src/cli/**', 'src/checkpoint/runtime/**'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 
 // ---------------------------------------------------------------------------------------------
 // The house's layers (../shared/design/architecture.md): imports point down, never sideways.
-//   core  <-  data-lake, transfer  <-  express, lustre (may use transfer)
+//   core  <-  data-lake, transfer  <-  express, lustre (may use transfer)  <-  checkpoint (may use the storage areas)
 // Pure modules (rules, sizing, prices, clients, listed keys, the engine) import no aws-cdk-lib;
 // runtime code (the engine, handlers, the command line) imports no construct.
-const AREAS = ['data-lake', 'transfer', 'express', 'lustre', 'network', 'cli'];
+const AREAS = ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'network', 'cli'];
 /** The pure modules of core, which runtime code may import. */
 const PURE_CORE = ['./core/listed-keys.ts', './core/s3-names.ts', './core/zones.ts', './core/prices.ts', './core/provider-event.ts'];
+/** The checkpoint area's pure modules and runtime code, which the handler and the command line may import. */
+const CHECKPOINT_RUNTIME = ['./checkpoint/rules.ts', './checkpoint/release-plan.ts', './checkpoint/copy-out-plan.ts', './checkpoint/runtime',
+  './checkpoint/handler/contract.ts', './checkpoint/handler/handler.ts'];
 const zone = (target: string, from: string[], message: string) => from.map((f) => ({ target: `./src/${target}`, from: `./src/${f}`, message }));
 project.eslint?.addRules({
   'import/no-restricted-paths': ['error', {
     zones: [
       ...zone('core', AREAS, 'core is the bottom layer: it imports no area above it'),
-      ...zone('data-lake', ['transfer', 'express', 'lustre', 'network', 'cli'], 'the data lake imports core only'),
-      ...zone('transfer', ['data-lake', 'express', 'lustre', 'network', 'cli'], 'transfer imports core only'),
-      ...zone('express', ['data-lake', 'lustre', 'network', 'cli'], 'express imports core and transfer only'),
-      ...zone('lustre', ['data-lake', 'express', 'network', 'cli'], 'lustre imports core and transfer only'),
+      ...zone('data-lake', ['transfer', 'express', 'lustre', 'checkpoint', 'network', 'cli'], 'the data lake imports core only'),
+      ...zone('transfer', ['data-lake', 'express', 'lustre', 'checkpoint', 'network', 'cli'], 'transfer imports core only'),
+      ...zone('express', ['data-lake', 'lustre', 'checkpoint', 'network', 'cli'], 'express imports core and transfer only'),
+      ...zone('lustre', ['data-lake', 'express', 'checkpoint', 'network', 'cli'], 'lustre imports core and transfer only'),
+      ...zone('checkpoint', ['network', 'cli'], 'checkpoint imports core, transfer and the storage areas only'),
       // Storage and compute take the training zone through core's ITrainingZone, never the network area.
-      ...zone('network', ['data-lake', 'transfer', 'express', 'lustre', 'cli'], 'the network imports core only'),
+      ...zone('network', ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'cli'], 'the network imports core only'),
       // Runtime code: the engine and the command line see pure modules only.
       {
         target: './src/transfer/engine',
@@ -183,24 +190,26 @@ project.eslint?.addRules({
       {
         target: './src/cli',
         from: './src',
-        except: ['./cli', './transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...PURE_CORE],
+        except: ['./cli', './transfer/engine', './transfer/defaults.ts', './transfer/overwrite-policy.ts', ...CHECKPOINT_RUNTIME, ...PURE_CORE],
         message: 'the command line is runtime code: it imports the engine and pure modules only',
       },
       // A custom resource's runtime side: its handler and the Lambda entry (contracts are pure too).
       ...['./src/transfer/copy-resource/handler.ts', './src/transfer/copy-resource/copy-role.ts', './src/transfer/copy-resource/copy-handler.lambda.ts',
-        './src/express/auto-delete/handler.ts', './src/express/auto-delete/auto-delete-handler.lambda.ts'].map((target) => ({
+        './src/express/auto-delete/handler.ts', './src/express/auto-delete/auto-delete-handler.lambda.ts', './src/checkpoint/runtime',
+        './src/checkpoint/handler/handler.ts', './src/checkpoint/handler/checkpoint-handler.lambda.ts'].map((target) => ({
         target,
         from: './src',
         except: ['./transfer/copy-resource/contract.ts', './transfer/copy-resource/handler.ts', './transfer/copy-resource/copy-role.ts',
           './express/auto-delete/contract.ts', './express/auto-delete/handler.ts', './transfer/engine', './transfer/defaults.ts',
-          './transfer/overwrite-policy.ts', ...PURE_CORE],
+          './transfer/overwrite-policy.ts', ...CHECKPOINT_RUNTIME, ...PURE_CORE],
         message: 'a handler is runtime code: it imports its contract, the engine and pure modules only, never constructs',
       })),
     ],
   }],
 });
 const PURE_MODULES = ['src/**/rules.ts', 'src/**/sizing.ts', 'src/**/clients.ts', ...PURE_CORE.map((f) => f.replace('./', 'src/')),
-  'src/transfer/engine/**', 'src/**/handler.ts', 'src/**/copy-role.ts', 'src/**/*.lambda.ts', 'src/cli/**', 'src/**/contract.ts'];
+  'src/transfer/engine/**', 'src/**/handler.ts', 'src/**/copy-role.ts', 'src/**/*.lambda.ts', 'src/cli/**', 'src/**/contract.ts',
+  'src/checkpoint/release-plan.ts', 'src/checkpoint/copy-out-plan.ts', 'src/checkpoint/runtime/**'];
 project.eslint?.addOverride({
   files: PURE_MODULES,
   rules: {
