@@ -86,6 +86,8 @@ export interface StoredObject {
   readonly sseKmsKeyId?: string;
   /** Increases with every write, so tests can tell a rewritten object from an untouched one. */
   readonly version: number;
+  /** When the object was written (listings and HEAD answers give it as LastModified). */
+  readonly lastModified: Date;
 }
 
 /** What `put` accepts. */
@@ -110,6 +112,8 @@ export interface PutOptions {
   readonly serverSideEncryption?: string;
   /** Overrides the ETag (to fake another object's ETag). */
   readonly etag?: string;
+  /** When the object was written. @default - the fake's clock */
+  readonly lastModified?: Date;
 }
 
 interface Part {
@@ -184,6 +188,8 @@ export interface FakeS3Options {
   readonly storage?: FakeStorage;
   /** Answer listings with raw keys even when asked for `EncodingType: url`, as some S3-compatible servers do. @default false */
   readonly ignoresEncodingType?: boolean;
+  /** The clock that dates writes (LastModified), in epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Buckets and open uploads; several fake clients may share them. */
@@ -340,6 +346,7 @@ export class FakeS3 {
   public shuffledListing: boolean | undefined;
   public minPartSizeBytes: number;
   public ignoresEncodingType: boolean;
+  public now: () => number;
   public readonly onCall?: FakeS3Options['onCall'];
   private readonly latency: (name: OperationName, input: any) => Promise<void>;
   private readonly faults: Array<{ rule: FaultRule; matched: number }> = [];
@@ -353,6 +360,7 @@ export class FakeS3 {
     this.latency = options.latency ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     this.onCall = options.onCall;
     this.ignoresEncodingType = options.ignoresEncodingType ?? false;
+    this.now = options.now ?? Date.now;
   }
 
   /** This fake, typed as the S3Client the engine wants. */
@@ -401,6 +409,7 @@ export class FakeS3 {
       storageClass: options.storageClass ?? (isDirectory(bucket) ? 'EXPRESS_ONEZONE' : 'STANDARD'),
       serverSideEncryption: options.serverSideEncryption,
       version: this.storage.nextVersion++,
+      lastModified: options.lastModified ?? new Date(this.now()),
     };
     this.storage.buckets.get(bucket)!.set(key, object);
     return object;
@@ -572,13 +581,25 @@ export class FakeS3 {
     if (isDirectory(input.Bucket!) && objects.some((o) => o.VersionId !== undefined && o.VersionId !== 'null')) {
       throw errors.invalidArgument('Directory buckets are not versioned');
     }
+    // A conditional delete (an ETag given): the object must exist with that ETag, else a per-key
+    // PreconditionFailed (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html).
+    const deleted: string[] = [];
+    const failed: Array<{ Key: string; Code: string; Message: string }> = [];
     for (const object of objects) {
+      const stored = bucket.get(object.Key!);
+      if (object.ETag !== undefined && (stored === undefined || stored.etag !== object.ETag)) {
+        failed.push(stored === undefined
+          ? { Key: object.Key!, Code: 'NoSuchKey', Message: 'The specified key does not exist.' }
+          : { Key: object.Key!, Code: 'PreconditionFailed', Message: 'At least one of the pre-conditions you specified did not hold' });
+        continue;
+      }
       bucket.delete(object.Key!);
+      deleted.push(object.Key!);
     }
     return {
       $metadata: { httpStatusCode: 200 },
-      Deleted: input.Delete?.Quiet ? undefined : objects.map((o) => ({ Key: o.Key })),
-      Errors: undefined,
+      Deleted: input.Delete?.Quiet ? undefined : deleted.map((key) => ({ Key: key })),
+      Errors: failed.length > 0 ? failed : undefined,
     };
   }
 
@@ -615,7 +636,13 @@ export class FakeS3 {
       $metadata: { httpStatusCode: 200 },
       Contents: page.map(({ key }) => {
         const object = bucket.get(key)!;
-        return { Key: listedKey(key, encoding), Size: sizeOf(object.content), ETag: object.etag, StorageClass: object.storageClass };
+        return {
+          Key: listedKey(key, encoding),
+          Size: sizeOf(object.content),
+          ETag: object.etag,
+          StorageClass: object.storageClass,
+          LastModified: object.lastModified,
+        };
       }),
       KeyCount: page.length,
       IsTruncated: truncated,
@@ -644,6 +671,7 @@ export class FakeS3 {
       Expires: object.expires,
       Metadata: { ...object.metadata },
       ETag: object.etag,
+      LastModified: object.lastModified,
       StorageClass: object.storageClass === 'STANDARD' ? undefined : object.storageClass,
       ServerSideEncryption: object.serverSideEncryption,
       SSEKMSKeyId: object.sseKmsKeyId,
@@ -712,6 +740,7 @@ export class FakeS3 {
       serverSideEncryption: input.ServerSideEncryption,
       sseKmsKeyId: input.SSEKMSKeyId,
       version: this.storage.nextVersion++,
+      lastModified: new Date(this.now()),
     };
     destination.set(input.Key!, object);
     return {
@@ -837,6 +866,7 @@ export class FakeS3 {
       serverSideEncryption: upload.input.ServerSideEncryption,
       sseKmsKeyId: upload.input.SSEKMSKeyId,
       version: this.storage.nextVersion++,
+      lastModified: new Date(this.now()),
     };
     this.bucket(upload.bucket).set(upload.key, object);
     this.storage.uploads.delete(upload.uploadId);
