@@ -2,6 +2,9 @@
  * Command line parsing for `cdk-training-storage` (pure).
  */
 import { SUPPORTED_NODE } from './node-support';
+import {
+  DEFAULT_CHECKPOINT_LAYOUT, DEFAULT_COMPLETION_MARKER, MAX_KEEP_LATEST, layoutProblem, markerProblem,
+} from '../checkpoint/rules';
 import { MAX_CONCURRENCY } from '../transfer/defaults';
 import { MAX_COPY_OBJECT_BYTES, MAX_PART_SIZE_BYTES, MIN_PART_SIZE_BYTES } from '../transfer/engine/parts';
 
@@ -175,8 +178,128 @@ export function parseCopyArgs(args: readonly string[]): CopyCommand {
   };
 }
 
+/** The options of `checkpoints list`. */
+export interface CheckpointsListCommand {
+  readonly action: 'list';
+  /** The checkpoints root (a prefix: empty, or ending with `/`). */
+  readonly root: S3Uri;
+  readonly layout: string;
+  readonly marker: string;
+  readonly endpointUrl?: string;
+  readonly region?: string;
+}
+
+/** The options of `checkpoints prune`. */
+export interface CheckpointsPruneCommand {
+  readonly action: 'prune';
+  /** The fast tier's checkpoints root (a prefix). */
+  readonly root: S3Uri;
+  /** The lake's checkpoints root (a prefix). */
+  readonly lake: S3Uri;
+  /** Complete checkpoints kept per run. */
+  readonly keep: number;
+  readonly dryRun: boolean;
+  readonly layout: string;
+  readonly marker: string;
+  readonly endpointUrl?: string;
+  readonly region?: string;
+}
+
+/** `checkpoints list` or `checkpoints prune`. */
+export type CheckpointsCommand = CheckpointsListCommand | CheckpointsPruneCommand;
+
+const CHECKPOINT_VALUE_OPTIONS = new Set(['--layout', '--marker', '--endpoint-url', '--region', '--lake', '--keep']);
+const PRUNE_ONLY = ['--lake', '--keep', '--dry-run'];
+
+/** A checkpoints root: an s3:// URI of a prefix (the bucket, or a path ending with `/`). */
+function parseRootUri(text: string, what: string): S3Uri {
+  let uri: S3Uri;
+  try {
+    uri = parseS3Uri(text);
+  } catch (error) {
+    throw new UsageError(`${what}: ${(error as Error).message}`);
+  }
+  if (uri.path !== '' && !uri.path.endsWith('/')) {
+    throw new UsageError(`${what}: ${JSON.stringify(text)} is not a prefix: a checkpoints root ends with "/" (${text}/)`);
+  }
+  return uri;
+}
+
+/** Parses the arguments after `checkpoints`: `list <root>` or `prune <root> --lake <root> --keep N`. */
+export function parseCheckpointsArgs(args: readonly string[]): CheckpointsCommand {
+  const [action, ...rest] = args;
+  if (action !== 'list' && action !== 'prune') {
+    throw new UsageError(action === undefined
+      ? 'checkpoints needs an action: list or prune'
+      : `unknown checkpoints action ${JSON.stringify(action)} (expected list or prune)`);
+  }
+  const positional: string[] = [];
+  const values = new Map<string, string>();
+  let dryRun = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (action === 'list' && PRUNE_ONLY.includes(name)) {
+      throw new UsageError(`${name} is an option of checkpoints prune, not of checkpoints list`);
+    }
+    if (CHECKPOINT_VALUE_OPTIONS.has(name)) {
+      const value = inline ?? rest[++i];
+      if (value === undefined) {
+        throw new UsageError(`${name} needs a value`);
+      }
+      values.set(name, value);
+    } else if (name === '--dry-run') {
+      dryRun = true;
+    } else if (name.startsWith('-')) {
+      throw new UsageError(`unknown option ${name}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  if (positional.length !== 1) {
+    throw new UsageError(action === 'list'
+      ? `checkpoints list takes one s3:// URI, the checkpoints root (${positional.length} given)`
+      : `checkpoints prune takes one s3:// URI, the fast tier's checkpoints root (${positional.length} given)`);
+  }
+  const layout = values.get('--layout') ?? DEFAULT_CHECKPOINT_LAYOUT;
+  const layoutIssue = layoutProblem(layout);
+  if (layoutIssue) {
+    throw new UsageError(`--layout: ${JSON.stringify(layout)} is not a layout: expected ${layoutIssue}`);
+  }
+  const marker = values.get('--marker') ?? DEFAULT_COMPLETION_MARKER;
+  const markerIssue = markerProblem(marker);
+  if (markerIssue) {
+    throw new UsageError(`--marker: ${JSON.stringify(marker)} is not a completion marker: expected ${markerIssue}`);
+  }
+  const common = {
+    layout,
+    marker,
+    endpointUrl: values.has('--endpoint-url') ? parseEndpointUrl(values.get('--endpoint-url')!, '--endpoint-url') : undefined,
+    region: values.get('--region'),
+  };
+  if (action === 'list') {
+    return { action, root: parseRootUri(positional[0], 'checkpoints list'), ...common };
+  }
+  const root = parseRootUri(positional[0], 'checkpoints prune');
+  if (!values.has('--lake')) {
+    throw new UsageError('checkpoints prune needs --lake s3://bucket/prefix/, the lake\'s checkpoints root, where each checkpoint is verified before it is deleted');
+  }
+  const lake = parseRootUri(values.get('--lake')!, '--lake');
+  if (!values.has('--keep')) {
+    throw new UsageError(`checkpoints prune needs --keep N, the complete checkpoints kept per run (1 to ${MAX_KEEP_LATEST})`);
+  }
+  const keep = parseIntBetween(values.get('--keep')!, '--keep', 1, MAX_KEEP_LATEST, 'at least the newest complete checkpoint of each run stays');
+  if (root.bucket === lake.bucket && (root.path.startsWith(lake.path) || lake.path.startsWith(root.path))) {
+    throw new UsageError(`--lake: s3://${lake.bucket}/${lake.path} and the fast tier s3://${root.bucket}/${root.path} overlap: `
+      + 'give another bucket, or roots neither of which contains the other');
+  }
+  return { action, root, lake, keep, dryRun, ...common };
+}
+
 /** The usage text. */
 export const USAGE = `Usage: cdk-training-storage copy <source> <destination> [options]
+       cdk-training-storage checkpoints list <checkpoints-root> [options]
+       cdk-training-storage checkpoints prune <fast-tier-root> --lake <lake-root> --keep N [options]
 
 Copies a prefix (s3://bucket/prefix/) or one object (s3://bucket/key) server-side, with
 CopyObject and multipart UploadPartCopy: nothing is downloaded. Objects already at the
@@ -207,6 +330,29 @@ Options:
 A source without a trailing slash is one object: s3://bucket/data copies the object "data",
 s3://bucket/data/ the objects under the prefix "data/".
 
-Exit codes: 0 all objects copied or skipped, 1 some failed, 2 usage error.
+Checkpoints (as CheckpointTier lays them out): a checkpoint is a directory under a checkpoints
+root (s3://bucket/prefix/), one per training step, {run}/{step}/ by default; it is complete
+once its completion marker exists (.metadata by default, the file PyTorch DCP writes last).
+
+  checkpoints list <root>    one line per checkpoint: run, step, complete or incomplete, objects,
+                             size and where it is; then the count of keys outside the layout
+  checkpoints prune <root>   deletes from the fast tier (an S3 Express One Zone directory bucket,
+                             or any bucket) the complete checkpoints beyond the latest N of each
+                             run, each only once every one of its objects is verified in the lake
+                             (same size, and a checksum of 64 bits or more that proves the same
+                             content); the marker goes first. Incomplete checkpoints, the latest N
+                             and everything in the lake are never deleted.
+
+Checkpoint options:
+  --layout PATTERN           the layout under the root (default {run}/{step}/)
+  --marker FILE              the completion marker, relative to a checkpoint (default .metadata)
+  --lake URI                 prune: the lake's checkpoints root, s3://bucket/prefix/ (required)
+  --keep N                   prune: complete checkpoints kept per run, 1 to ${MAX_KEEP_LATEST} (required)
+  --dry-run                  prune: verify only; delete nothing, print what would be deleted
+  --endpoint-url URL, --region R   as for copy
+
+Exit codes: copy: 0 all objects copied or skipped, 1 some failed; checkpoints: 0 done, 1 a
+request failed or a checkpoint due for deletion stayed (not verified, or its deletion failed);
+2 usage error.
 Runs on Node.js ${SUPPORTED_NODE}.
 `;

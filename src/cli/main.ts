@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { CopyCommand, USAGE, UsageError, parseCopyArgs } from './args';
+import { CopyCommand, USAGE, UsageError, parseCheckpointsArgs, parseCopyArgs } from './args';
+import { listCommand, pruneCommand } from './checkpoints';
 import { VERSION } from './version';
 import { displayKey } from '../core/listed-keys';
 import { DEFAULT_CONCURRENCY } from '../transfer/defaults';
@@ -41,16 +42,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     }
-    if (command === '--version' || (command === 'copy' && rest.includes('--version') && !rest.includes('--help') && !rest.includes('-h'))) {
+    const known = command === 'copy' || command === 'checkpoints';
+    if (command === '--version' || (known && rest.includes('--version') && !rest.includes('--help') && !rest.includes('-h'))) {
       io.stdout.write(`cdk-training-storage ${VERSION}\n`);
       return 0;
     }
-    if (command !== 'copy') {
+    if (!known) {
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
     if (rest.includes('-h') || rest.includes('--help')) {
       io.stdout.write(USAGE);
       return 0;
+    }
+    if (command === 'checkpoints') {
+      const cmd = parseCheckpointsArgs(rest);
+      return await (cmd.action === 'list' ? listCommand(cmd, io) : pruneCommand(cmd, io));
     }
     return await copy(parseCopyArgs(rest), io);
   } catch (error) {
