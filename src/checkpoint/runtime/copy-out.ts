@@ -24,8 +24,9 @@
  * 4. The marker is deleted first, in a request of its own: a deletion cut short leaves an
  *    incomplete checkpoint, whose leftovers a later run deletes only after verifying each of them.
  *    Any per-key error in a DeleteObjects answer stops the deletion of that checkpoint.
- * 5. Nothing in the lake is ever deleted or overwritten by this module's own requests; the lake
- *    only receives copies (the copy engine's CopyObject and multipart copies).
+ * 5. Nothing in the lake is ever deleted: this module sends DeleteObjects to the fast tier's bucket
+ *    only. The lake only receives copies (the copy engine's CopyObject and multipart copies, a sync:
+ *    a lake object is written again only when it is not proven identical to the fast tier's).
  */
 import { DeleteObjectsCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { listCheckpoints } from './listing';
