@@ -60,6 +60,23 @@ export const MIN_PROOF_BITS = 64;
  */
 export const COPY_CHECKSUM_ALGORITHM = 'CRC64NVME' as const satisfies ChecksumAlgorithm;
 
+/**
+ * The algorithms a copy can keep from its source and that prove identity (at least 64 bits), the
+ * strongest first. S3 computes each of them on a CopyObject that asks for it: "Indicates the
+ * algorithm that you want Amazon S3 to use to create the checksum for the object" (CopyObject,
+ * x-amz-checksum-algorithm, https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html),
+ * whose valid values are "CRC32, CRC32C, CRC64NVME, SHA1, SHA256"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html); and "When you copy or batch
+ * copy your data, however, Amazon S3 calculates the checksum on the source object and moves it to
+ * the destination object" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
+ * A copy that asks for one algorithm carries that one only, so a copy asking for CRC64NVME of a
+ * source that carries SHA-256 alone can never be compared with it.
+ */
+export const PRESERVABLE_STRONG_ALGORITHMS = ['SHA256', 'SHA1', 'CRC64NVME'] as const satisfies readonly ChecksumAlgorithm[];
+
+/** One of PRESERVABLE_STRONG_ALGORITHMS. */
+export type PreservableStrongAlgorithm = typeof PRESERVABLE_STRONG_ALGORITHMS[number];
+
 /** What the sync compares of an object (from HeadObject with checksum mode enabled). */
 export interface ObjectFingerprint {
   readonly sizeBytes: number;
@@ -155,4 +172,13 @@ export function sameContent(source: ObjectFingerprint, destination: ObjectFinger
 export function fullObjectChecksum(source: ObjectFingerprint, algorithm: ChecksumAlgorithm): string | undefined {
   const value = source.checksums[algorithm];
   return value !== undefined && !isComposite(source, value) ? value : undefined;
+}
+
+/**
+ * The strongest full-object checksum of the source that a copy can carry too and that proves
+ * identity (SHA-256, then SHA-1, then CRC64NVME), or undefined. A composite checksum does not count:
+ * the copy's checksum covers the whole object and cannot be compared with one over the source's parts.
+ */
+export function strongCopyAlgorithmOf(source: ObjectFingerprint): PreservableStrongAlgorithm | undefined {
+  return PRESERVABLE_STRONG_ALGORITHMS.find((algorithm) => fullObjectChecksum(source, algorithm) !== undefined);
 }

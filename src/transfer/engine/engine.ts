@@ -16,7 +16,7 @@ import { decodeListedKey } from '../../core/listed-keys';
 import { isDirectoryBucketName } from '../../core/s3-names';
 import { OverwritePolicy } from '../overwrite-policy';
 import { checkCompleted, checkCopied, contentLengthOf, listPageOf, partETagOf, tagSetOf, uploadIdOf } from './answers';
-import { COPY_CHECKSUM_ALGORITHM, ObjectFingerprint, fingerprintOf, fullObjectChecksum, sameContent } from './compare';
+import { COPY_CHECKSUM_ALGORITHM, ChecksumAlgorithm, ObjectFingerprint, fingerprintOf, fullObjectChecksum, sameContent, strongCopyAlgorithmOf } from './compare';
 import { directCopierOf } from './direct-copy';
 import { directListerOf } from './direct-list';
 import { Limiter } from './limiter';
@@ -172,14 +172,21 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
   };
 
   const direct = directCopierOf(dst);
-  // Every copy carries a CRC64NVME checksum, which S3 computes: a later sync can compare it (see compare.ts).
-  const copySingle = async (object: SourceObject, destinationKey: string) => {
+  /**
+   * The checksum a CopyObject asks S3 to compute: CRC64NVME, which a later sync can compare with a
+   * source that carries it (see compare.ts); with `preserveStrongSourceChecksum`, the source's own
+   * full-object SHA-256, SHA-1 or CRC64NVME when it has one. A copy carries only the algorithm asked
+   * for, so asking CRC64NVME of a SHA-256 source would leave nothing to compare the two by.
+   */
+  const singleCopyAlgorithm = (sourceFingerprint: ObjectFingerprint | undefined): ChecksumAlgorithm =>
+    (o.preserveStrongSourceChecksum && sourceFingerprint ? strongCopyAlgorithmOf(sourceFingerprint) : undefined) ?? COPY_CHECKSUM_ALGORITHM;
+  const copySingle = async (object: SourceObject, destinationKey: string, checksumAlgorithm: ChecksumAlgorithm) => {
     const input: CopyObjectCommandInput = {
       Bucket: destination.bucket,
       Key: destinationKey,
       CopySource: copySourceOf(source.bucket, object.key),
       MetadataDirective: 'COPY',
-      ChecksumAlgorithm: COPY_CHECKSUM_ALGORITHM,
+      ChecksumAlgorithm: checksumAlgorithm as CopyObjectCommandInput['ChecksumAlgorithm'],
       ...tagging(),
       ...storageClass(),
       ...encryption(),
@@ -195,6 +202,13 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
 
   const copyMultipart = async (object: SourceObject, destinationKey: string, sourceHead: HeadObjectCommandOutput, fingerprint: ObjectFingerprint) => {
     // A full-object CRC64NVME, like CopyObject's; when the source has one, S3 checks the assembled copy against it.
+    // Never the source's SHA-1 or SHA-256, even with preserveStrongSourceChecksum: S3 gives a
+    // multipart upload a full-object checksum for CRC algorithms only (the user guide's checksum
+    // type table: full object for CRC64NVME, CRC32, CRC32C; SHA1 and SHA256 composite only,
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html,
+    // read here from a reproduction of that table; "The CRC64NVME checksum is always a full object
+    // checksum": https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html),
+    // and a composite SHA over this copy's parts cannot be compared with the source's full-object one.
     const crc = COPY_CHECKSUM_ALGORITHM;
     const sourceCrc = fullObjectChecksum(fingerprint, crc);
     const tags = await sourceTagging(object.key);
@@ -348,15 +362,15 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
         return finish('would-copy', multipart);
       }
       // CopyObject copies the source's metadata by itself; a multipart copy needs the source's
-      // metadata and checksum from a HEAD request.
-      if (multipart && !sourceHead) {
+      // metadata and checksum from a HEAD request, and so does a copy that keeps the source's algorithm.
+      if ((multipart || o.preserveStrongSourceChecksum) && !sourceHead) {
         sourceHead = await head(src, source.bucket, object.key);
         if (!sourceHead) {
           throw new GaveUp(1, new Error('source object disappeared'));
         }
       }
       if (!sourceHead) {
-        await copySingle(object, destinationKey);
+        await copySingle(object, destinationKey, singleCopyAlgorithm(undefined));
         state.objectsCopied++;
         state.bytesCopied += object.sizeBytes;
         return finish('copied', false);
@@ -366,7 +380,7 @@ export async function copyDataset(source: S3Location, destination: S3Location, o
       if (size > o.multipartThresholdBytes) {
         await copyMultipart({ key: object.key, sizeBytes: size }, destinationKey, sourceHead, fingerprint);
       } else {
-        await copySingle(object, destinationKey);
+        await copySingle(object, destinationKey, singleCopyAlgorithm(fingerprint));
       }
       state.objectsCopied++;
       state.bytesCopied += size;

@@ -77,6 +77,22 @@ export interface CopyOptions {
   readonly storageClass?: string;
   /** Encrypt the copies with SSE-KMS under this key (ID or ARN). @default - the destination bucket's default encryption */
   readonly sseKmsKeyId?: string;
+  /**
+   * Keep the source's strong checksum on the copy: an object whose source carries a full-object
+   * SHA-256, SHA-1 or CRC64NVME checksum (read with a HeadObject of the source, one more request per
+   * object copied with CopyObject) is copied asking S3 for that algorithm, the strongest first, so
+   * that the copy and its source carry a common checksum that proves them identical. Any other
+   * object (a CRC32 or CRC32C only, a composite checksum, none) is copied asking for CRC64NVME.
+   * Multipart copies (above `multipartThresholdBytes`) always ask for a full-object CRC64NVME:
+   * S3 has no full-object SHA-1 or SHA-256 for multipart uploads, so a source proven by SHA only
+   * cannot be proven after a multipart copy (with the default threshold, 5 GiB, no such source is
+   * copied in parts: a single PutObject, the only way to a full-object SHA, is at most 5 GiB).
+   *
+   * Off: every copy asks for CRC64NVME, the checksum S3 adds to objects uploaded without one (a
+   * copy of an object that carries another algorithm then cannot be compared with it).
+   * @default false - every copy asks S3 for a CRC64NVME checksum
+   */
+  readonly preserveStrongSourceChecksum?: boolean;
   /** Attempts per request before the object is given up. @default 8 */
   readonly maxAttempts?: number;
   /** @default 100 */

@@ -77,6 +77,23 @@ describe('DirectCopyObject sends what the SDK sends', () => {
     }
   }
 
+  // The engine asks for CRC64NVME, or for the source's own SHA-256, SHA-1 or CRC64NVME (preserveStrongSourceChecksum).
+  test.each(['CRC64NVME', 'SHA256', 'SHA1', 'CRC32C'] as const)('x-amz-checksum-algorithm %s: sent, signed and valued as the SDK does', async (algorithm) => {
+    const input: CopyObjectCommandInput = {
+      Bucket: 'training-bucket', Key: 'ckpt/__0_0.distcp', CopySource: 'fast--use1-az4--x-s3/ckpt/__0_0.distcp', MetadataDirective: 'COPY', ChecksumAlgorithm: algorithm,
+    };
+    const sdk = recordingSdkClient({ region: 'eu-west-1' });
+    await sdk.client.send(new CopyObjectCommand(input));
+    const transport = new RecordingTransport(okAnswer);
+    await new DirectCopyObject(recordingSdkClient({ region: 'eu-west-1' }).client, transport).copy(input);
+    const sdkHeaders = lower(sdk.sent[0].headers);
+    const directHeaders = lower(transport.sent[0].headers);
+    expect(directHeaders['x-amz-checksum-algorithm']).toBe(algorithm);
+    expect(sdkHeaders['x-amz-checksum-algorithm']).toBe(algorithm);
+    expect(signedHeadersOf(transport.sent[0])).toContain('x-amz-checksum-algorithm');
+    expect(await resign(transport.sent[0], 'eu-west-1')).toBe(directHeaders.authorization);
+  });
+
   test('keys are encoded per segment like the SDK (RFC 3986, slashes kept)', () => {
     expect(encodeKey("a b/c+d/(e)!*'~")).toBe('a%20b/c%2Bd/%28e%29%21%2A%27~');
   });

@@ -290,6 +290,79 @@ describe('single or multipart', () => {
       expect(fake.get('dst', key)!.checksumType).toBe('FULL_OBJECT');
     }
   });
+
+  describe('preserveStrongSourceChecksum', () => {
+    // A directory bucket source: its ETags are not MD5 digests, so only checksums can prove a copy.
+    const FAST = { bucket: 'fast--use1-az4--x-s3', prefix: 'data/' };
+    /** Sources of every kind; the fake gives a copy only the algorithm it asks for, as S3 does. */
+    function sources(): FakeS3 {
+      const fake = smallFake();
+      fake.put(FAST.bucket, 'data/sha256-small', bytes(10, 1), { checksum: 'SHA256' });
+      fake.put(FAST.bucket, 'data/sha1-small', bytes(10, 2), { checksum: 'SHA1' });
+      fake.put(FAST.bucket, 'data/crc64-small', bytes(10, 3));
+      fake.put(FAST.bucket, 'data/crc32-small', bytes(10, 4), { checksum: 'CRC32' });
+      fake.put(FAST.bucket, 'data/crc32c-small', bytes(10, 5), { checksum: 'CRC32C' });
+      fake.put(FAST.bucket, 'data/composite-sha256-small', bytes(10, 6), { checksum: 'SHA256', checksumType: 'COMPOSITE' });
+      fake.put(FAST.bucket, 'data/none-small', bytes(10, 7), { checksum: 'none' });
+      fake.put(FAST.bucket, 'data/sha256-large', bytes(200, 8), { checksum: 'SHA256' });
+      fake.createBucket('dst');
+      return fake;
+    }
+
+    test('a full-object SHA-256, SHA-1 or CRC64NVME source is copied asking for its own algorithm; anything else asks CRC64NVME', async () => {
+      const fake = sources();
+      const result = await copyDataset(FAST, DST, runOptions(fake, { ...SMALL_PARTS, preserveStrongSourceChecksum: true }).options);
+      expect(result).toMatchObject({ complete: true, objectsCopied: 8 });
+      const copies = Object.fromEntries(fake.callsOf('CopyObject').map((c) => [c.input.Key, c.input.ChecksumAlgorithm]));
+      expect(copies).toEqual({
+        'copy/sha256-small': 'SHA256',
+        'copy/sha1-small': 'SHA1',
+        'copy/crc64-small': 'CRC64NVME',
+        'copy/crc32-small': 'CRC64NVME',
+        'copy/crc32c-small': 'CRC64NVME',
+        'copy/composite-sha256-small': 'CRC64NVME',
+        'copy/none-small': 'CRC64NVME',
+      });
+      // Multipart: S3 has no full-object SHA for multipart uploads, so a full-object CRC64NVME as without the option.
+      const creates = fake.callsOf('CreateMultipartUpload').map((c) => [c.input.Key, c.input.ChecksumAlgorithm, c.input.ChecksumType]);
+      expect(creates).toEqual([['copy/sha256-large', 'CRC64NVME', 'FULL_OBJECT']]);
+      // The algorithm comes from a HeadObject of each source (checksum mode on).
+      const sourceHeads = fake.callsOf('HeadObject').filter((c) => c.input.Bucket === FAST.bucket);
+      expect(sourceHeads.map((c) => c.input.Key).sort()).toEqual(fake.keys(FAST.bucket));
+      expect(sourceHeads.every((c) => c.input.ChecksumMode === 'ENABLED')).toBe(true);
+      for (const [key, algorithm] of [['sha256-small', 'SHA256'], ['sha1-small', 'SHA1'], ['crc64-small', 'CRC64NVME']]) {
+        expect(fake.get('dst', `copy/${key}`)!.checksums).toEqual(fake.get(FAST.bucket, `data/${key}`)!.checksums);
+        expect(Object.keys(fake.get('dst', `copy/${key}`)!.checksums)).toEqual([algorithm]);
+      }
+    });
+
+    test('the next sync proves the copies that kept a strong checksum identical, and copies the others again', async () => {
+      const fake = sources();
+      await copyDataset(FAST, DST, runOptions(fake, { ...SMALL_PARTS, preserveStrongSourceChecksum: true }).options);
+      const again = runOptions(fake, { ...SMALL_PARTS, preserveStrongSourceChecksum: true });
+      await copyDataset(FAST, DST, again.options);
+      expect(outcomes(again.events)).toEqual({
+        'data/sha256-small': 'skipped',
+        'data/sha1-small': 'skipped',
+        'data/crc64-small': 'skipped',
+        'data/crc32-small': 'copied',
+        'data/crc32c-small': 'copied',
+        'data/composite-sha256-small': 'copied',
+        'data/none-small': 'copied',
+        'data/sha256-large': 'copied',
+      });
+    });
+
+    test('off (the default): a SHA-256 source is copied asking CRC64NVME, and the copy cannot be compared with it', async () => {
+      const fake = sources();
+      await copyDataset(FAST, DST, runOptions(fake, { ...SMALL_PARTS }).options);
+      expect(fake.callsOf('CopyObject').find((c) => c.input.Key === 'copy/sha256-small')!.input.ChecksumAlgorithm).toBe('CRC64NVME');
+      expect(Object.keys(fake.get('dst', 'copy/sha256-small')!.checksums)).toEqual(['CRC64NVME']);
+      const again = runOptions(fake, { ...SMALL_PARTS });
+      await copyDataset(FAST, DST, again.options);
+      expect(outcomes(again.events)['data/sha256-small']).toBe('copied');
+    });
+  });
 });
 
 describe('key encoding', () => {
