@@ -15,7 +15,7 @@
  *    the lake's marker (so not a new write of the same step after a restart).
  */
 import { Checkpoint, planRetention } from './rules';
-import { ObjectFingerprint, sameContent } from '../transfer/engine/compare';
+import { ObjectFingerprint, sameContent, strongCopyAlgorithmOf } from '../transfer/engine/compare';
 
 /** What a copy-out run does with a directory bucket's checkpoints. */
 export interface CopyOutPlan {
@@ -88,6 +88,20 @@ export interface CopyVerification {
 }
 
 /**
+ * What to do when the fast tier's object carries no checksum a copy can keep and that proves identity
+ * (see strongCopyAlgorithmOf): such an object is never proven in the lake, so never deleted, whatever
+ * the copy does. Empty when it carries one (the lake's copy is then what differs).
+ */
+function uploadHint(fast: ObjectFingerprint): string {
+  if (strongCopyAlgorithmOf(fast) !== undefined) {
+    return '';
+  }
+  const carried = Object.keys(fast.checksums).map((algorithm) => (fast.checksumType === 'COMPOSITE' ? `${algorithm} (composite)` : algorithm));
+  return ` (the fast tier's object carries ${carried.length > 0 ? carried.join(', ') : 'no checksum'}, no full-object SHA-256, SHA-1 or CRC64NVME: `
+    + 'upload checkpoints with the checksum algorithm SHA-256 or CRC64NVME, and CRC64NVME for multipart uploads)';
+}
+
+/**
  * Verifies a checkpoint's lake copy object by object. `expectedCount` is the number of objects the
  * directory bucket lists for it: a pair missing from `pairs` is a failure too (verification never
  * passes on a partial answer).
@@ -103,7 +117,7 @@ export function verifyCopy(pairs: readonly ObjectPair[], expectedCount: number):
     } else if (pair.lake.sizeBytes !== pair.fast.sizeBytes) {
       problems.push(`${pair.relativeKey}: ${pair.lake.sizeBytes} bytes in the lake, ${pair.fast.sizeBytes} on the fast tier`);
     } else if (!sameContent(pair.fast, pair.lake)) {
-      problems.push(`${pair.relativeKey}: no checksum proves the lake's copy identical`);
+      problems.push(`${pair.relativeKey}: no checksum proves the lake's copy identical${uploadHint(pair.fast)}`);
     }
   }
   return { verified: problems.length === 0, problems };

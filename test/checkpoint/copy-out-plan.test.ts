@@ -95,6 +95,24 @@ describe('verifyCopy', () => {
     ]);
   });
 
+  test('an object the fast tier holds without a full-object SHA-256, SHA-1 or CRC64NVME: the problem says to upload with SHA-256 or CRC64NVME', () => {
+    const sha = (type: string): ObjectFingerprint => ({ sizeBytes: 100, checksums: { SHA256: type === 'COMPOSITE' ? 'c2hh-3' : 'c2hh' }, checksumType: type });
+    const result = verifyCopy([
+      pair('crc32', { sizeBytes: 100, checksums: { CRC32: 'AAAAAA==' }, checksumType: 'FULL_OBJECT' }, crc('x')),
+      pair('composite', sha('COMPOSITE'), crc('x')),
+      pair('none', { sizeBytes: 100, checksums: {} }, crc('x')),
+      pair('sha-other', sha('FULL_OBJECT'), crc('x')),
+    ], 4);
+    const hint = 'no full-object SHA-256, SHA-1 or CRC64NVME: upload checkpoints with the checksum algorithm SHA-256 or CRC64NVME, and CRC64NVME for multipart uploads)';
+    expect(result.problems).toEqual([
+      `crc32: no checksum proves the lake's copy identical (the fast tier's object carries CRC32, ${hint}`,
+      `composite: no checksum proves the lake's copy identical (the fast tier's object carries SHA256 (composite), ${hint}`,
+      `none: no checksum proves the lake's copy identical (the fast tier's object carries no checksum, ${hint}`,
+      // A SHA-256 the lake's copy lacks: the copy is what to fix, not the upload.
+      'sha-other: no checksum proves the lake\'s copy identical',
+    ]);
+  });
+
   test('a 32-bit checksum match is not proof', () => {
     const crc32: ObjectFingerprint = { sizeBytes: 5, checksums: { CRC32: 'AAAAAA==' }, checksumType: 'FULL_OBJECT' };
     expect(verifyCopy([pair('a', crc32, crc32)], 1).verified).toBe(false);
