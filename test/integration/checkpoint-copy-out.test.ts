@@ -7,7 +7,10 @@
  * Local specifics (see test/support/s3-local/clients.ts): S3 Express session auth is off (fauxqs has
  * no CreateSession) and directory-bucket paths are fixed for a path-style endpoint. fauxqs keeps the
  * checksum an object was uploaded with through copies, and computes SHA-256 and CRC32 but not
- * CRC64NVME, so the trainer's objects here carry SHA-256 (a proof) or CRC32 (no proof).
+ * CRC64NVME, so the trainer's objects here carry SHA-256 (a proof) or CRC32 (no proof). fauxqs
+ * ignores a CopyObject's x-amz-checksum-algorithm, where S3 gives the copy that algorithm only:
+ * that the copies ask for the source's SHA-256 is checked here request by request, and what S3 then
+ * stores is modelled in test/checkpoint/runtime/copy-out.test.ts.
  */
 import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CheckpointHandlerConfig } from '../../src/checkpoint/handler/contract';
@@ -313,10 +316,31 @@ test('objects with only a CRC32 (no MD5 ETag in a directory bucket, 32 bits prov
   const outcome = await runCopyOut(t.config, deps(client));
   expect(outcome.summary).toMatchObject({ copied: 3, deleted: 0, lakeComplete: 3 });
   expect(outcome.summary.problems).toEqual([expect.stringContaining('no checksum proves the lake\'s copy identical')]);
+  expect(outcome.summary.problems[0]).toContain('upload checkpoints with the checksum algorithm SHA-256 or CRC64NVME');
   expect(await keysOf(t.fast)).toEqual(written.flatMap((w) => [...w.keys()]).sort());
   // What the lake's copy carries: the CRC32 the directory bucket's object had.
   const head = await verifier.send(new HeadObjectCommand({ Bucket: t.lake, Key: lakeKeyOf(`${FAST_ROOT}r/1/${MARKER}`), ChecksumMode: 'ENABLED' }));
   expect(head.ChecksumCRC32).toEqual(expect.any(String));
+}, 60_000);
+
+test('each copy asks S3 for the checksum the directory bucket\'s object carries when it proves identity (SHA-256), CRC64NVME otherwise (CRC32)', async () => {
+  const t = await tier();
+  const sha = await writeCheckpoint(t, 'sha', 1, { checksum: 'SHA256' });
+  const crc = await writeCheckpoint(t, 'crc', 1, { checksum: 'CRC32' });
+  const { client, calls } = engineClient(); // CopyObject through the SDK, so that each request is seen
+  const outcome = await runCopyOut(t.config, deps(client));
+  expect(outcome.summary).toMatchObject({ copied: 2, deleted: 0, problems: [] });
+  const asked = Object.fromEntries(calls.filter((call) => call.name === 'CopyObject').map((call) => [call.input.Key, call.input.ChecksumAlgorithm]));
+  expect(asked).toEqual(Object.fromEntries([
+    ...[...sha.keys()].map((key) => [lakeKeyOf(key), 'SHA256']),
+    ...[...crc.keys()].map((key) => [lakeKeyOf(key), 'CRC64NVME']),
+  ]));
+  // The algorithm came from a HeadObject of each directory-bucket object, before its copy.
+  for (const key of [...sha.keys(), ...crc.keys()]) {
+    const head = calls.findIndex((call) => call.name === 'HeadObject' && call.input.Bucket === t.fast && call.input.Key === key);
+    const copy = calls.findIndex((call) => call.name === 'CopyObject' && call.input.Key === lakeKeyOf(key));
+    expect({ key, headFirst: head >= 0 && head < copy }).toEqual({ key, headFirst: true });
+  }
 }, 60_000);
 
 test('the deadline reached during the copies: no new copy starts, nothing is deleted', async () => {

@@ -27,6 +27,19 @@
  * 5. Nothing in the lake is ever deleted: this module sends DeleteObjects to the fast tier's bucket
  *    only. The lake only receives copies (the copy engine's CopyObject and multipart copies, a sync:
  *    a lake object is written again only when it is not proven identical to the fast tier's).
+ *
+ * What makes a checkpoint provable, hence deletable: a copy carries only the checksum algorithm its
+ * CopyObject asks for ("You can optionally specify a different checksum algorithm to use with the
+ * x-amz-checksum-algorithm header": https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html),
+ * so the copies keep the fast-tier object's own full-object SHA-256, SHA-1 or CRC64NVME
+ * (`preserveStrongSourceChecksum`), and `verifyCopy` compares that. An object uploaded with CRC32 or
+ * CRC32C only (the SDKs' default for directory buckets: "For directory buckets, when you use Amazon
+ * Web Services SDKs, CRC32 is the default checksum algorithm that's used for performance",
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html), or with a composite SHA
+ * (a multipart upload), is copied with CRC64NVME and never proven: its checkpoint stays on the fast
+ * tier, and the run reports it with what to upload with (SHA-256 or CRC64NVME). A fast-tier object
+ * above 5 GiB is copied in parts with a full-object CRC64NVME: one carrying a SHA only is never
+ * proven (a single-request upload, the only way to a full-object SHA, is at most 5 GiB anyway).
  */
 import { DeleteObjectsCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { listCheckpoints } from './listing';
@@ -426,6 +439,8 @@ export async function runCopyOut(config: CheckpointHandlerConfig, deps: CopyOutD
       concurrency,
       // A sync: objects proven identical in the lake are skipped, the others copied again.
       overwrite: OverwritePolicy.IF_DIFFERENT,
+      // The copy keeps the object's SHA-256, SHA-1 or CRC64NVME, so that verifyCopy can prove it.
+      preserveStrongSourceChecksum: true,
       deadline: deps.deadlineMs,
       now: deps.nowMs,
     };

@@ -52,7 +52,7 @@ function world(): World {
 }
 
 /** Writes a checkpoint to the fast tier as a trainer does: shards first, the marker last (unless incomplete). */
-function writeCheckpoint(w: World, run: string, step: number, options: { shards?: number; complete?: boolean; checksum?: 'CRC32' } = {}): string[] {
+function writeCheckpoint(w: World, run: string, step: number, options: { shards?: number; complete?: boolean; checksum?: 'CRC32' | 'SHA256' } = {}): string[] {
   const prefix = `${FAST_ROOT}${run}/${step}/`;
   const keys: string[] = [];
   for (let i = 0; i < (options.shards ?? 3); i++) {
@@ -170,8 +170,11 @@ describe('runCopyOut', () => {
     expect(fastKeys(w, 'r/1/')).toEqual([...written[0]].sort());
     expect(w.fake.get(LAKE, `${LAKE_ROOT}r/1/${MARKER}`)).toBeUndefined();
     expect(w.fake.callsOf('DeleteObjects')).toEqual([]);
-    // r/1's objects were not even read for verification: its copy did not complete.
-    expect(w.fake.callsOf('HeadObject').filter((call) => call.input.Bucket === FAST && stepOf(call.input.Key) === 'r/1')).toEqual([]);
+    // r/1's objects were not even read for verification (HeadObject on both sides): its copy did not
+    // complete. The only reads of them are the copy engine's, one per shard copied (to keep its checksum).
+    const headsOf = (bucket: string) => w.fake.callsOf('HeadObject').filter((call) => call.input.Bucket === bucket && stepOf(call.input.Key) === 'r/1');
+    expect(headsOf(LAKE)).toEqual([]);
+    expect(headsOf(FAST).map((call) => call.input.Key).sort()).toEqual(written[0].filter((key) => !key.endsWith(MARKER)).sort());
   });
 
   test.each([
@@ -246,13 +249,31 @@ describe('runCopyOut', () => {
     expect(fastKeys(w, 'r/1/')).toEqual([]);
   });
 
-  test('objects without a checksum of 64 bits or more (CRC32 only) are never proven identical: copied, never deleted', async () => {
+  test('objects without a checksum of 64 bits or more (CRC32 only) are never proven identical: copied asking CRC64NVME, never deleted, reported with what to upload with', async () => {
     const w = world();
     const written = [1, 2, 3].map((step) => writeCheckpoint(w, 'r', step, { checksum: 'CRC32' }));
     const outcome = await runCopyOut(CONFIG, w.deps());
     expect(outcome.summary).toMatchObject({ copied: 3, deleted: 0 });
     expect(outcome.summary.problems).toEqual([expect.stringContaining('no checksum proves the lake\'s copy identical')]);
+    expect(outcome.summary.problems[0]).toContain('the fast tier\'s object carries CRC32, no full-object SHA-256, SHA-1 or CRC64NVME: '
+      + 'upload checkpoints with the checksum algorithm SHA-256 or CRC64NVME');
+    expect(new Set(w.fake.callsOf('CopyObject').map((call) => call.input.ChecksumAlgorithm))).toEqual(new Set(['CRC64NVME']));
     expect(fastKeys(w)).toEqual(written.flat().sort());
+  });
+
+  test('objects uploaded with SHA-256: each copy asks S3 for SHA-256, the lake\'s copy carries only that (as on S3), is verified by it, and the old checkpoint is deleted', async () => {
+    const w = world();
+    const written = [1, 2, 3].map((step) => writeCheckpoint(w, 'r', step, { checksum: 'SHA256' }));
+    const sha256 = new Map(written.flat().map((key) => [key, w.fake.get(FAST, key)!.checksums.SHA256]));
+    const outcome = await runCopyOut(CONFIG, w.deps());
+    expect(outcome.summary).toMatchObject({ copied: 3, deleted: 1, problems: [] });
+    const copies = w.fake.callsOf('CopyObject');
+    expect(copies).toHaveLength(written.flat().length);
+    expect(new Set(copies.map((call) => call.input.ChecksumAlgorithm))).toEqual(new Set(['SHA256']));
+    for (const key of written.flat()) {
+      expect({ key, checksums: w.fake.get(LAKE, lakeKeyOf(key))!.checksums }).toEqual({ key, checksums: { SHA256: sha256.get(key) } });
+    }
+    expect(fastKeys(w)).toEqual([...written[1], ...written[2]].sort());
   });
 
   describe('a deletion cut short after the marker', () => {
