@@ -127,9 +127,11 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
 
     const request = releaseTaskRequest(lustre.fileSystemId, plan.next, { unreadForDays: lustre.unreadForDays, report: { path: lustre.reportPath } });
     let taskId: string | undefined;
+    let answeredLifecycle: string | undefined;
     try {
       const answer = await deps.fsx.send(new CreateDataRepositoryTaskCommand(request));
       taskId = answer.DataRepositoryTask?.TaskId;
+      answeredLifecycle = answer.DataRepositoryTask?.Lifecycle;
     } catch (error) {
       if (!isTaskExecutingError(error)) {
         throw error;
@@ -141,6 +143,15 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
         break;
       }
       continue;
+    }
+    if (answeredLifecycle !== undefined && !RUNNING_LIFECYCLES.has(answeredLifecycle)) {
+      // A new task starts PENDING. An ended one is an earlier request's task, answered again for the
+      // same client request token (an idempotent create): nothing new runs, so nothing is released.
+      const problem = `CreateDataRepositoryTask answered task ${taskId}, already ${answeredLifecycle}: an earlier request with the same `
+        + `client request token (${request.ClientRequestToken}), so no new task started for ${plan.next.checkpoints.length} checkpoint(s)`;
+      problems.add(problem);
+      log(`stop: ${problem}`);
+      break;
     }
     released += plan.next.checkpoints.length;
     plan.next.paths.forEach((path) => releasedPaths.add(path));

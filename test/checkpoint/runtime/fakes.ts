@@ -161,6 +161,16 @@ export class FakeFsx {
     if ((input.Paths ?? []).length > 100) {
       throw sdkError('BadRequest', 400, 'at most 100 paths');
     }
+    // An idempotent create: the same token with the same parameters answers the earlier task.
+    const earlier = input.ClientRequestToken === undefined
+      ? undefined
+      : this.tasks.find((task) => task.input?.ClientRequestToken === input.ClientRequestToken);
+    if (earlier) {
+      if (JSON.stringify(earlier.input) !== JSON.stringify(input)) {
+        throw sdkError('IncompatibleParameterError', 400, 'same client request token, different parameters');
+      }
+      return { DataRepositoryTask: this.view(earlier) };
+    }
     const running = this.tasks.find((task) => task.FileSystemId === input.FileSystemId && RUNNING.has(this.lifecycleOf(task)));
     if (running) {
       throw sdkError('DataRepositoryTaskExecuting', 400, 'An existing data repository task is currently executing on the file system.');

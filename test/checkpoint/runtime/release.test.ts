@@ -309,6 +309,17 @@ describe('runRelease: more than 100 releasable checkpoints', () => {
     expect(outcome.summary.problems).toEqual([expect.stringMatching(/^release task task-\S+ ended FAILED with 3 failed file\(s\)$/)]);
   });
 
+  test('after a failed task, the same paths give the same client request token: the earlier task is answered, reported, not counted', async () => {
+    const { fsx, deps, clock } = big();
+    fsx.createdOutcome = { lifecycle: 'FAILED', failedCount: 3 };
+    await runRelease(config(), deps);
+    clock.now += HOUR;
+    const outcome = await runRelease(config(), { ...deps, deadlineMs: clock.now + 14 * MINUTE });
+    expect(fsx.tasks).toHaveLength(1);
+    expect(outcome.summary.released).toBe(0);
+    expect(outcome.summary.problems).toEqual([expect.stringContaining(`answered task ${fsx.tasks[0].TaskId}, already FAILED`)]);
+  });
+
   test('the next run carries on where this one stopped', async () => {
     const { fsx, deps, clock } = big();
     fsx.taskDurationMs = HOUR;
