@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { CheckpointTierExpressExampleStack, CheckpointTierLustreExampleStack } from './checkpoint-tier-stacks';
 import { DataLakeExampleStack } from './data-lake-stack';
 import { DatasetCopyExampleStack } from './dataset-copy-stack';
 import { ExpressCacheExampleStack } from './express-cache-stack';
@@ -18,5 +19,7 @@ export function buildExamples(app: App): App {
   new DatasetCopyExampleStack(app, 'DatasetCopyExample');
   new ExpressCacheExampleStack(app, 'ExpressCacheExample', { env: trainingZoneEnv });
   new LustreScratchExampleStack(app, 'LustreScratchExample', { env: trainingZoneEnv });
+  new CheckpointTierLustreExampleStack(app, 'CheckpointTierLustreExample', { env: trainingZoneEnv });
+  new CheckpointTierExpressExampleStack(app, 'CheckpointTierExpressExample', { env: trainingZoneEnv });
   return app;
 }

@@ -4,3 +4,4 @@ export * from './transfer';
 export * from './express';
 export * from './lustre';
 export * from './network';
+export * from './checkpoint';

@@ -25,7 +25,6 @@
  *   `DataRepositoryTaskExecuting` ("An existing data repository task is currently executing on the
  *   file system. Wait until the existing task has completed"), so the plan waits while one runs.
  */
-import { createHash } from 'crypto';
 import { Checkpoint, DEFAULT_KEEP_LATEST, planRetention } from './rules';
 
 /** At most this many paths per data repository task (CreateDataRepositoryTask, `Paths`). */
@@ -208,16 +207,16 @@ export interface ReleaseTaskRequest {
   readonly Paths: string[];
   readonly ReleaseConfiguration: { DurationSinceLastAccess: { Unit: 'DAYS'; Value: number } };
   readonly Report: { Enabled: boolean; Path?: string; Format?: 'REPORT_CSV_20191124'; Scope?: 'FAILED_FILES_ONLY' };
-  readonly ClientRequestToken: string;
 }
 
 /**
  * The request that releases a step's paths. `DurationSinceLastAccess` is in whole days (`Unit: DAYS`
  * is the only unit; 0 releases regardless of access); the report, when enabled, is CSV of failed
  * files only, the one format and scope FSx offers (CompletionReport:
- * https://docs.aws.amazon.com/fsx/latest/APIReference/API_CompletionReport.html). The client request
- * token is a SHA-256 of the file system and the paths, so a retried request does not start a second
- * task (at most 63 characters: `[A-Za-z0-9_.:-]`).
+ * https://docs.aws.amazon.com/fsx/latest/APIReference/API_CompletionReport.html). No client request
+ * token: the SDK gives each request its own and keeps it across its own retries, whereas a token
+ * derived from the paths would make FSx answer a later release of the same paths (after a failed
+ * task) with the earlier, ended task.
  */
 export function releaseTaskRequest(fileSystemId: string, step: ReleaseStep,
   options: { unreadForDays?: number; report?: ReleaseReport } = {}): ReleaseTaskRequest {
@@ -237,7 +236,6 @@ export function releaseTaskRequest(fileSystemId: string, step: ReleaseStep,
     Paths: [...step.paths],
     ReleaseConfiguration: { DurationSinceLastAccess: { Unit: 'DAYS', Value: days } },
     Report: report,
-    ClientRequestToken: `release-${createHash('sha256').update(`${fileSystemId}\n${step.paths.join('\n')}`).digest('hex').slice(0, 32)}`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -88,6 +88,7 @@ export class ExpressCache extends ExpressCacheBase {
   public readonly requestMetricsEnabled: boolean;
 
   private readonly resource: s3express.CfnDirectoryBucket;
+  private readonly lifecycle: s3express.CfnDirectoryBucket.RuleProperty[] = [];
   private policyDocument?: iam.PolicyDocument;
 
   public constructor(scope: Construct, id: string, props: ExpressCacheProps) {
@@ -97,7 +98,7 @@ export class ExpressCache extends ExpressCacheBase {
     const name = this.bucketNameFor(props.bucketBaseName, this.availabilityZoneId);
     this.encryptionKey = props.encryptionKey;
     const bucketEncryption = this.encryption(props.encryptionKey);
-    const lifecycleRules = this.lifecycleRules(props.lifecycleRules ?? []);
+    this.lifecycle.push(...this.lifecycleRules(props.lifecycleRules ?? [], 0));
     this.requestMetricsEnabled = props.requestMetricsEnabled ?? true;
 
     if (props.gatewayEndpointSubnets !== undefined && !props.gatewayEndpointVpc) {
@@ -120,7 +121,7 @@ export class ExpressCache extends ExpressCacheBase {
       dataRedundancy: 'SingleAvailabilityZone',
       locationName: this.availabilityZoneId,
       bucketEncryption,
-      lifecycleConfiguration: lifecycleRules.length > 0 ? { rules: lifecycleRules } : undefined,
+      lifecycleConfiguration: Lazy.any({ produce: () => (this.lifecycle.length > 0 ? { rules: this.lifecycle } : undefined) }),
       metricsConfigurations: this.requestMetricsEnabled ? [{ id: DEFAULTS.metricsFilterId }] : undefined,
       // The marker the auto-delete handler checks before it deletes anything.
       tags: autoDeleteObjects ? [{ key: AUTO_DELETE_TAG.key, value: AUTO_DELETE_TAG.value }] : undefined,
@@ -133,16 +134,8 @@ export class ExpressCache extends ExpressCacheBase {
       new AutoDeleteObjects(this, 'AutoDeleteObjects', { bucketName: this.bucketName, bucketArn: this.bucketArn, bucket: this.resource });
     }
 
-    if (lifecycleRules.length > 0) {
-      // AWS docs, "Working with S3 Lifecycle for directory buckets": the lifecycle service needs a
-      // ReadWrite session through the bucket policy to expire objects and abort uploads.
-      this._addCheckedStatement(new iam.PolicyStatement({
-        sid: 'AllowS3LifecycleSessions',
-        principals: [new iam.ServicePrincipal('lifecycle.s3.amazonaws.com')],
-        actions: ['s3express:CreateSession'],
-        resources: [this.bucketArn],
-        conditions: { StringEquals: { 's3express:SessionMode': 'ReadWrite' } },
-      }));
+    if (this.lifecycle.length > 0) {
+      this.allowLifecycleSessions();
     }
 
     if (props.gatewayEndpointVpc) {
@@ -345,9 +338,37 @@ export class ExpressCache extends ExpressCacheBase {
     };
   }
 
-  private lifecycleRules(rules: s3.LifecycleRule[]): s3express.CfnDirectoryBucket.RuleProperty[] {
-    return rules.map((rule, index) => {
-      const property = `lifecycleRules[${index}]`;
+  /**
+   * Adds a lifecycle rule, checked like those of `lifecycleRules`: expiration and aborting incomplete
+   * multipart uploads only (directory buckets support no transitions), and the bucket policy
+   * statement that lets the lifecycle service act.
+   *
+   * @param rule the rule
+   */
+  public addLifecycleRule(rule: s3.LifecycleRule): void {
+    this.lifecycle.push(...this.lifecycleRules([rule], this.lifecycle.length));
+    if (this.lifecycle.length === 1) {
+      this.allowLifecycleSessions();
+    }
+  }
+
+  /**
+   * AWS docs, "Working with S3 Lifecycle for directory buckets": the lifecycle service needs a
+   * ReadWrite session through the bucket policy to expire objects and abort uploads.
+   */
+  private allowLifecycleSessions(): void {
+    this._addCheckedStatement(new iam.PolicyStatement({
+      sid: 'AllowS3LifecycleSessions',
+      principals: [new iam.ServicePrincipal('lifecycle.s3.amazonaws.com')],
+      actions: ['s3express:CreateSession'],
+      resources: [this.bucketArn],
+      conditions: { StringEquals: { 's3express:SessionMode': 'ReadWrite' } },
+    }));
+  }
+
+  private lifecycleRules(rules: s3.LifecycleRule[], first: number): s3express.CfnDirectoryBucket.RuleProperty[] {
+    return rules.map((rule, offset) => {
+      const property = `lifecycleRules[${first + offset}]`;
       for (const [field, why] of UNSUPPORTED_LIFECYCLE_FIELDS) {
         const value = rule[field as keyof s3.LifecycleRule];
         if (value !== undefined) {

@@ -132,7 +132,8 @@ export class LustreScratch extends LustreScratchBase {
   public readonly availabilityZoneId?: string;
 
   private readonly resource: fsx.CfnFileSystem;
-  private readonly lustreVersion: LustreVersion;
+  /** The Lustre version. */
+  public readonly lustreVersion: LustreVersion;
   private readonly removalPolicy: RemovalPolicy;
   private readonly explicitBackups: boolean;
   private readonly repositories: DataRepositoryAssociations;

@@ -145,10 +145,10 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
       continue;
     }
     if (answeredLifecycle !== undefined && !RUNNING_LIFECYCLES.has(answeredLifecycle)) {
-      // A new task starts PENDING. An ended one is an earlier request's task, answered again for the
-      // same client request token (an idempotent create): nothing new runs, so nothing is released.
-      const problem = `CreateDataRepositoryTask answered task ${taskId}, already ${answeredLifecycle}: an earlier request with the same `
-        + `client request token (${request.ClientRequestToken}), so no new task started for ${plan.next.checkpoints.length} checkpoint(s)`;
+      // A new task starts PENDING. An ended one is an earlier request's task answered again (an
+      // idempotent create): nothing new runs, so nothing is released.
+      const problem = `CreateDataRepositoryTask answered task ${taskId}, already ${answeredLifecycle}: an earlier request's task, `
+        + `so no new task started for ${plan.next.checkpoints.length} checkpoint(s)`;
       problems.add(problem);
       log(`stop: ${problem}`);
       break;
