@@ -71,8 +71,8 @@ export interface CheckpointTierProps {
   readonly fileSystemPath?: string;
 
   /**
-   * How often the tier releases old checkpoints from the file system (Lustre tier only). At least
-   * one minute, in whole minutes.
+   * How often the tier releases old checkpoints from the file system (Lustre tier only). Whole
+   * minutes, from 1 minute to 12 hours.
    *
    * @default Duration.hours(1)
    */
@@ -120,8 +120,8 @@ export interface CheckpointTierProps {
 
   /**
    * How often complete checkpoints are copied from the directory bucket to the lake (Express tier
-   * only). Directory buckets send no event notifications, so a schedule finds new checkpoints. At
-   * least one minute, in whole minutes.
+   * only). Directory buckets send no event notifications, so a schedule finds new checkpoints.
+   * Whole minutes, from 1 minute to 12 hours.
    *
    * @default Duration.minutes(10)
    */
@@ -145,7 +145,8 @@ export interface CheckpointTierProps {
 
   /**
    * The `staleAlarm` fires when the newest complete checkpoint in the lake is older than this (a
-   * silent failure of training, export or copy shows as an old newest checkpoint). At least 10
+   * silent failure of training, export or copy shows as an old newest checkpoint). The alarm fires
+   * when two schedule intervals in a row measure an older one, or measure nothing. At least 10
    * minutes, in whole minutes.
    *
    * @default Duration.hours(2)

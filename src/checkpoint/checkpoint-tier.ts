@@ -43,6 +43,12 @@ export const CHECKPOINT_TIER_DEFAULTS = {
   staleAfter: Duration.hours(2),
 } as const;
 
+/**
+ * The longest schedule interval: the stale alarm looks at two intervals, and CloudWatch evaluates
+ * at most a day (period × evaluation periods).
+ */
+const MAX_INTERVAL_MINUTES = 720;
+
 /** Which fast tier a CheckpointTier manages. */
 export enum CheckpointTierKind {
   /** FSx for Lustre, exported to the lake by a data repository association. */
@@ -142,6 +148,11 @@ export class CheckpointTier extends Construct {
     this.completionMarker = this.checkMarker(props.completionMarker ?? CHECKPOINT_TIER_DEFAULTS.completionMarker);
     this.keepLatest = this.checkKeepLatest(props.keepLatest ?? CHECKPOINT_TIER_DEFAULTS.keepLatest);
     this.checkTierProps(props);
+    const dimensionProblem = rules.tierDimensionProblem(this.node.path);
+    if (dimensionProblem) {
+      throw TrainingStorageError.invalidProperty(this, 'id', renderValue(this.node.path),
+        `a construct path of ${dimensionProblem}: the tier's metrics and alarm are named by it`);
+    }
 
     const logGroup = stackLogGroup(this, { retention: props.logRetention, encryptionKey: props.logEncryptionKey });
     const role = createFrameworkRole(this, 'HandlerRole', logGroup, false);
@@ -159,7 +170,7 @@ export class CheckpointTier extends Construct {
       const fileSystem = props.fileSystem;
       this.fileSystemPath = this.checkFileSystemPath(props.fileSystemPath ?? CHECKPOINT_TIER_DEFAULTS.fileSystemPath);
       this.dataRepository = this.linkFileSystem(fileSystem, this.fileSystemPath);
-      interval = this.wholeMinutes('releaseInterval', props.releaseInterval ?? CHECKPOINT_TIER_DEFAULTS.releaseInterval, 1);
+      interval = this.wholeMinutes('releaseInterval', props.releaseInterval ?? CHECKPOINT_TIER_DEFAULTS.releaseInterval, 1, MAX_INTERVAL_MINUTES);
       const settle = props.releaseSettleTime ?? CHECKPOINT_TIER_DEFAULTS.releaseSettleTime;
       config = {
         ...config,
@@ -175,7 +186,7 @@ export class CheckpointTier extends Construct {
     } else if (props.cache) {
       const cachePrefix = normalizeKeyPrefix(this, 'cachePrefix', props.cachePrefix ?? CHECKPOINT_TIER_DEFAULTS.cachePrefix);
       this.cacheLocation = props.cache.location(cachePrefix);
-      interval = this.wholeMinutes('copyInterval', props.copyInterval ?? CHECKPOINT_TIER_DEFAULTS.copyInterval, 1);
+      interval = this.wholeMinutes('copyInterval', props.copyInterval ?? CHECKPOINT_TIER_DEFAULTS.copyInterval, 1, MAX_INTERVAL_MINUTES);
       const concurrency = props.copyConcurrency ?? CHECKPOINT_TIER_DEFAULTS.copyConcurrency;
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
         throw TrainingStorageError.invalidProperty(this, 'copyConcurrency', renderValue(concurrency), 'a whole number from 1 to 1024');
@@ -215,10 +226,13 @@ export class CheckpointTier extends Construct {
     this.staleAlarm = new cloudwatch.Alarm(this, 'StaleAlarm', {
       alarmDescription: `CheckpointTier ${this.node.path}: the newest complete checkpoint in the lake is older than `
         + `${(props.staleAfter ?? CHECKPOINT_TIER_DEFAULTS.staleAfter).toHumanString()}, or the handler publishes no measurement`,
-      metric: this.metricNewestCheckpointAge({ period: Duration.minutes(Math.min(60, interval.toMinutes())) }),
+      // One period per run; two periods in a row without a measurement (or too old) fire it, so a
+      // run that ends late in its period does not.
+      metric: this.metricNewestCheckpointAge({ period: interval }),
       threshold: this.wholeMinutes('staleAfter', props.staleAfter ?? CHECKPOINT_TIER_DEFAULTS.staleAfter, 10).toSeconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
       // No measurement means no complete checkpoint yet, or a handler that fails: both worth a look.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
@@ -345,10 +359,11 @@ export class CheckpointTier extends Construct {
     return path;
   }
 
-  private wholeMinutes(property: string, duration: Duration, min: number): Duration {
+  private wholeMinutes(property: string, duration: Duration, min: number, max?: number): Duration {
     const minutes = duration.toMinutes({ integral: false });
-    if (!Number.isInteger(minutes) || minutes < min) {
-      throw TrainingStorageError.invalidProperty(this, property, duration.toHumanString(), `whole minutes, at least ${min}`);
+    if (!Number.isInteger(minutes) || minutes < min || (max !== undefined && minutes > max)) {
+      throw TrainingStorageError.invalidProperty(this, property, duration.toHumanString(),
+        `whole minutes, at least ${min}${max === undefined ? '' : ` and at most ${max} (${max / 60} hours)`}`);
     }
     return duration;
   }

@@ -338,3 +338,24 @@ export function releaseProblem(deploymentType: string, storageType: string, lust
   }
   return undefined;
 }
+
+/**
+ * The longest tier name an alarm can filter on: an alarm's dimension value is 1 to 255 characters
+ * (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudwatch.CfnAlarm.DimensionProperty.html);
+ * dimension values are ASCII (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html).
+ */
+export const MAX_TIER_DIMENSION_LENGTH = 255;
+
+/**
+ * What is wrong with a tier name as the metrics' dimension value, or undefined when it is valid
+ * (for the construct to check at synthesis time, and for the publisher).
+ */
+export function tierDimensionProblem(tier: string): string | undefined {
+  if (tier.length < 1 || tier.length > MAX_TIER_DIMENSION_LENGTH) {
+    return `1 to ${MAX_TIER_DIMENSION_LENGTH} characters (a CloudWatch alarm's dimension value)`;
+  }
+  if (!/^[\x20-\x7e]+$/.test(tier) || tier.trim() === '') {
+    return 'printable ASCII characters, at least one not a space (CloudWatch dimension values take ASCII only, no control characters)';
+  }
+  return undefined;
+}

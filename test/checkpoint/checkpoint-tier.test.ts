@@ -162,8 +162,11 @@ describe('CheckpointTier on Lustre, defaults', () => {
     expect(cancel.Properties.FileSystemId).toEqual({ Ref: stack.getLogicalId(scratch.node.defaultChild as any) });
   });
 
-  test('stale alarm: the newest complete checkpoint older than 2 hours, missing data breaching', () => {
+  test('stale alarm: the newest complete checkpoint older than 2 hours in two runs\' periods in a row, missing data breaching', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Period: 3600,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
       Namespace: 'CdkTrainingStorage/Checkpoints',
       MetricName: 'NewestCompleteCheckpointAgeSeconds',
       Dimensions: [{ Name: 'Tier', Value: 'Test/Checkpoints' }],
@@ -373,7 +376,8 @@ describe('CheckpointTier rejects', () => {
     [{ fileSystemPath: '/' }, 'fileSystemPath: received "/"; allowed: an absolute directory below the root'],
     [{ fileSystemPath: 'checkpoints' }, 'fileSystemPath: received "checkpoints"; allowed: an absolute directory'],
     [{ fileSystemPath: '/a/../b' }, 'fileSystemPath: received "/a/../b"'],
-    [{ releaseInterval: Duration.seconds(90) }, 'releaseInterval: received 1 minute 30 seconds; allowed: whole minutes, at least 1'],
+    [{ releaseInterval: Duration.seconds(90) }, 'releaseInterval: received 1 minute 30 seconds; allowed: whole minutes, at least 1 and at most 720 (12 hours)'],
+    [{ releaseInterval: Duration.hours(13) }, 'releaseInterval: received 13 hours; allowed: whole minutes, at least 1 and at most 720 (12 hours)'],
     [{ releaseWhenFreeCapacityBelowPercent: 0 }, 'releaseWhenFreeCapacityBelowPercent: received 0; allowed: a percentage from 1 to 99'],
     [{ releaseUnreadFor: Duration.hours(36) }, 'releaseUnreadFor: received'],
   ])('Lustre option %j', (props, expected) => {
@@ -383,7 +387,7 @@ describe('CheckpointTier rejects', () => {
 
   test.each([
     [{ copyConcurrency: 0 }, 'copyConcurrency: received 0; allowed: a whole number from 1 to 1024'],
-    [{ copyInterval: Duration.seconds(30) }, 'copyInterval: received 30 seconds; allowed: whole minutes, at least 1'],
+    [{ copyInterval: Duration.seconds(30) }, 'copyInterval: received 30 seconds; allowed: whole minutes, at least 1 and at most 720 (12 hours)'],
     [{ abortIncompleteUploadsAfter: Duration.hours(12) }, 'abortIncompleteUploadsAfter: received'],
   ])('Express option %j', (props, expected) => {
     const { stack, lake, cache } = expressSetup();
@@ -393,4 +397,12 @@ describe('CheckpointTier rejects', () => {
   test('staleAfter under 10 minutes', () => {
     expect(lakeOnly({ staleAfter: Duration.minutes(5) })).toContain('[Test/Checkpoints] staleAfter: received 5 minutes; allowed: whole minutes, at least 10');
   });
+});
+
+test('a construct path that cannot name the metrics (over 255 characters) is rejected', () => {
+  const stack = plainStack();
+  const lake = new TrainingDataLake(stack, 'Lake');
+  const id = 'c'.repeat(260);
+  expect(thrown(() => new CheckpointTier(stack, id, { lake })).message)
+    .toContain(`id: received "Test/${id}"; allowed: a construct path of 1 to 255 characters`);
 });

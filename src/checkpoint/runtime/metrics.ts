@@ -18,22 +18,9 @@
 import { CloudWatchClient, MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CHECKPOINT_METRIC_DIMENSION, CHECKPOINT_METRIC_NAMESPACE, CHECKPOINT_METRICS, RunOutcome } from '../handler/contract';
 
-/** The longest tier name an alarm can filter on (an alarm's dimension value: 1 to 255 characters). */
-export const MAX_TIER_DIMENSION_LENGTH = 255;
+import { MAX_TIER_DIMENSION_LENGTH, tierDimensionProblem } from '../rules';
 
-/**
- * What is wrong with a tier name as the metrics' dimension value, or undefined when it is valid
- * (for the construct to check at synthesis time, and for the publisher).
- */
-export function tierDimensionProblem(tier: string): string | undefined {
-  if (tier.length < 1 || tier.length > MAX_TIER_DIMENSION_LENGTH) {
-    return `1 to ${MAX_TIER_DIMENSION_LENGTH} characters (a CloudWatch alarm's dimension value)`;
-  }
-  if (!/^[\x20-\x7e]+$/.test(tier) || tier.trim() === '') {
-    return 'printable ASCII characters, at least one not a space (CloudWatch dimension values take ASCII only, no control characters)';
-  }
-  return undefined;
-}
+export { MAX_TIER_DIMENSION_LENGTH, tierDimensionProblem };
 
 function count(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) {
