@@ -5,11 +5,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   CheckpointTier, CheckpointTierKind, CheckpointTierProps, DataRepositoryEvent, ExpressCache, LustreDeploymentType, LustreScratch, LustreStorageType,
-  LustreVersion, TrainingDataLake, TrainingStorageError,
+  LustreVersion, TrainingDataLake,
 } from '../../src';
 import { CHECKPOINT_TIER_DEFAULTS } from '../../src/checkpoint/checkpoint-tier';
 import { CANCEL_TASKS_RESOURCE_TYPE, CHECKPOINT_CONFIG_ENV, CheckpointHandlerConfig } from '../../src/checkpoint/handler/contract';
-import { plainNetwork } from '../lustre/fixtures';
+import { plainNetwork, thrown } from '../lustre/fixtures';
 import { plainStack, plainTemplate } from '../support/harness';
 
 /** A lake, a VPC and a file system in a new plain stack. */
@@ -47,16 +47,6 @@ function handlerStatements(template: Template): any[] {
   return Object.values(policies)
     .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes('CheckpointsHandlerRole'))
     .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
-}
-
-function thrown(fn: () => unknown): TrainingStorageError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TrainingStorageError);
-    return e as TrainingStorageError;
-  }
-  throw new Error('no error thrown');
 }
 
 describe('CheckpointTier on Lustre, defaults', () => {
