@@ -96,8 +96,10 @@ export interface CheckpointClientSettings {
  * complete once its completion marker exists (`.metadata` by default, written last by PyTorch DCP).
  * What is never released or deleted: an incomplete checkpoint; the latest `keepLatest` complete
  * checkpoints of each run; a checkpoint not complete in the lake (Lustre) or not verified in the
- * lake object by object (Express); anything in the lake (the lake's own lifecycle moves old
- * checkpoints to S3 Glacier Instant Retrieval). The tier deletes no data when it leaves the stack;
+ * lake object by object (Express); anything in the lake through the tier (the lake's own lifecycle
+ * moves old checkpoints to S3 Glacier Instant Retrieval). On Lustre the association exports
+ * deletions: a checkpoint you delete on the file system is deleted from the lake too (kept as a
+ * noncurrent version by the lake's versioning). The tier deletes no data when it leaves the stack;
  * on deletion it cancels the file system's pending and running data repository tasks, because FSx
  * cannot delete a file system while one runs.
  *
@@ -144,6 +146,7 @@ export class CheckpointTier extends Construct {
     }
     this.kind = props.fileSystem ? CheckpointTierKind.LUSTRE : props.cache ? CheckpointTierKind.EXPRESS : CheckpointTierKind.LAKE;
     this.lakeLocation = props.lake.checkpoints;
+    this.checkOneTierPerLake(props);
     this.layout = this.checkLayout(props.layout ?? CHECKPOINT_TIER_DEFAULTS.layout);
     this.completionMarker = this.checkMarker(props.completionMarker ?? CHECKPOINT_TIER_DEFAULTS.completionMarker);
     this.keepLatest = this.checkKeepLatest(props.keepLatest ?? CHECKPOINT_TIER_DEFAULTS.keepLatest);
@@ -193,7 +196,8 @@ export class CheckpointTier extends Construct {
       }
       config = { ...config, express: { bucket: props.cache.bucketName, root: cachePrefix, concurrency } };
       this.cacheLocation.grantReadWrite(role);
-      this.lakeLocation.grantReadWrite(role);
+      // Copies into the lake, never deletions there: reads plus PutObject and the multipart actions.
+      this.grantLakeCopies(role);
       this.addAbortRule(props.cache, cachePrefix, props.abortIncompleteUploadsAfter ?? CHECKPOINT_TIER_DEFAULTS.abortIncompleteUploadsAfter);
     }
 
@@ -206,6 +210,10 @@ export class CheckpointTier extends Construct {
       logGroup,
       environment: { [CHECKPOINT_CONFIG_ENV]: Stack.of(this).toJsonString(config) },
     });
+    if (this.kind === CheckpointTierKind.EXPRESS) {
+      // One copy-out at a time: the schedule (10 minutes) is shorter than a run may last (15 minutes).
+      (handler.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
+    }
     this.handler = handler;
     acknowledgeOutsideVpc([handler], 'Runs outside a VPC: it only calls S3, FSx and CloudWatch APIs over TLS with IAM authentication.');
 
@@ -306,6 +314,20 @@ export class CheckpointTier extends Construct {
   /** Incomplete checkpoints found by the last run (Maximum). */
   public metricIncompleteCheckpoints(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(CHECKPOINT_METRICS.incomplete, props);
+  }
+
+  /**
+   * One tier per lake: two tiers would share the lake's checkpoints root, each counting (and, on
+   * Express, overwriting) the other's checkpoints.
+   */
+  private checkOneTierPerLake(props: CheckpointTierProps): void {
+    const other = this.node.root.node.findAll().find((construct) => construct !== this && construct instanceof CheckpointTier
+      && (construct as CheckpointTier).lakeLocation.bucket === props.lake.checkpoints.bucket);
+    if (other) {
+      throw TrainingStorageError.invalidProperty(this, 'lake', props.lake.node.path,
+        `a lake no other CheckpointTier uses (${other.node.path} does): tiers on one lake would share its checkpoints root, `
+        + 'each counting and overwriting the other\'s checkpoints; give each tier its own TrainingDataLake');
+    }
   }
 
   private checkLayout(layout: string): string {
@@ -425,6 +447,14 @@ export class CheckpointTier extends Construct {
       'Data repository task IDs are made by FSx when a task is created; DescribeDataRepositoryTasks has no resource type (the handler filters by file system).');
   }
 
+  private grantLakeCopies(role: iam.Role): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [this.lakeLocation.objectsArn],
+    }));
+    this.lakeLocation.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+
   private grantMetrics(role: iam.Role): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -456,11 +486,13 @@ export class CheckpointTier extends Construct {
     }
     const alarm = new cloudwatch.Alarm(this, 'LowCapacityAlarm', {
       alarmDescription: `CheckpointTier ${this.node.path}: less than ${threshold}% of ${capacity} GiB free on ${fileSystem.node.path}; releases old checkpoints`,
-      // FreeDataStorageCapacity is in bytes; Sum over the file system's storage targets is its total.
-      metric: fileSystem.metricFreeDataStorageCapacity({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      // FreeDataStorageCapacity is in bytes, one data point per storage target; their Sum over one
+      // minute is the file system's total (a longer period would add up several minutes).
+      metric: fileSystem.metricFreeDataStorageCapacity({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
       threshold: Math.floor(capacity * 1024 ** 3 * threshold / 100),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // The alarm's state change reaches the handler through EventBridge (CloudWatch sends alarm

@@ -13,6 +13,9 @@
  *    that nothing reads as restorable. Its leftovers are deleted by a later run only when the lake
  *    holds the complete checkpoint, each leftover is verified in the lake, and each is older than
  *    the lake's marker (so not a new write of the same step after a restart).
+ * 4. A step written again after its copy (its marker newer than the lake's) is copied again. That copy
+ *    is not atomic in the lake: until it ends, the lake's old marker stands beside a mix of old and new
+ *    shards; the fast tier keeps the step until every object is verified again.
  */
 import { Checkpoint, planRetention } from './rules';
 import { ObjectFingerprint, sameContent, strongCopyAlgorithmOf } from '../transfer/engine/compare';
@@ -63,7 +66,12 @@ export function planCopyOut(fast: readonly Checkpoint[], lake: readonly Checkpoi
       && !kept.some((keptOne) => keptOne.run === checkpoint.run && keptOne.directory === checkpoint.directory);
   });
   return {
-    copy: complete.filter((checkpoint) => !listsTheSame(checkpoint, lakeByDirectory.get(checkpoint.directory))),
+    // Copied again when the lake lists other objects or sizes, or when the fast tier's marker is newer
+    // than the lake's (the step was written again after its copy, with shards of the same sizes).
+    copy: complete.filter((checkpoint) => {
+      const lakeCopy = lakeByDirectory.get(checkpoint.directory);
+      return !listsTheSame(checkpoint, lakeCopy) || !lakeCopy!.complete || checkpoint.markerLastModifiedMs! > lakeCopy!.markerLastModifiedMs!;
+    }),
     deleteIfVerified: expired,
     leftovers,
     kept,

@@ -99,7 +99,7 @@ export function taskPathOf(checkpoint: Checkpoint, repository: ReleaseRepository
   const base = repository.fileSystemPath.replace(/^\/+|\/+$/g, '');
   const relative = checkpoint.prefix.slice(repository.lakeRoot.length).replace(/\/+$/, '');
   const path = base === '' ? relative : `${base}/${relative}`;
-  if (path === '' || /[*?[\]]/.test(path)) {
+  if (path === '' || /[*?[\]\u0000-\u001f\u007f]/.test(path) || path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
     // Task paths take no wildcards; the layout's names never hold them, but a key could.
     throw new Error(`checkpoint ${checkpoint.prefix} has no valid task path (${JSON.stringify(path)}): wildcards are not allowed`);
   }

@@ -93,6 +93,9 @@ export function layoutProblem(pattern: string): string | undefined {
   if (count('{run}') > 1 || segments[segments.length - 1].includes('{run}')) {
     return '{run} at most once, in a segment before the step\'s';
   }
+  if (count('{run}') === 0 && segments.slice(0, -1).some((segment) => segment.includes('*'))) {
+    return '{run} in a pattern with "*" before the step\'s segment: otherwise the checkpoints of every directory "*" matches count as one run';
+  }
   const stray = pattern.replace(/\{run\}|\{step\}/g, '');
   if (/[{}]/.test(stray)) {
     return 'no placeholders other than {run} and {step}';

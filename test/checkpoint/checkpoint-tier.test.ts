@@ -396,3 +396,31 @@ test('a construct path that cannot name the metrics (over 255 characters) is rej
   expect(thrown(() => new CheckpointTier(stack, id, { lake })).message)
     .toContain(`id: received "Test/${id}"; allowed: a construct path of 1 to 255 characters`);
 });
+
+describe('CheckpointTier, review fixes', () => {
+  test('a second tier on the same lake is rejected', () => {
+    const { stack, lake, scratch } = lustreSetup();
+    new CheckpointTier(stack, 'Checkpoints', { lake, fileSystem: scratch });
+    expect(thrown(() => new CheckpointTier(stack, 'More', { lake })).message)
+      .toContain('[Test/More] lake: received Test/Lake; allowed: a lake no other CheckpointTier uses (Test/Checkpoints does)');
+  });
+
+  test('Express: one run at a time, and the handler cannot delete in the lake', () => {
+    const { stack, lake, cache } = expressSetup();
+    new CheckpointTier(stack, 'Checkpoints', { lake, cache });
+    const template = plainTemplate(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^CheckpointTier'), ReservedConcurrentExecutions: 1 });
+    const lakeStatements = handlerStatements(template).filter((s) => JSON.stringify(s.Resource).includes('LakeBucket'));
+    const actions = lakeStatements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject']));
+    expect(actions.filter((a: string) => a.startsWith('s3:Delete'))).toEqual([]);
+  });
+
+  test('Lustre: the low-capacity alarm sums one minute of the storage targets\' data points, three minutes in a row', () => {
+    const { stack, lake, scratch } = lustreSetup();
+    new CheckpointTier(stack, 'Checkpoints', { lake, fileSystem: scratch });
+    plainTemplate(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FreeDataStorageCapacity', Statistic: 'Sum', Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 3,
+    });
+  });
+});

@@ -26,6 +26,14 @@ describe('planCopyOut', () => {
     expect(steps(plan.kept)).toEqual(['r/4', 'r/3']);
   });
 
+  test('a step written again after its copy (marker newer than the lake\'s) is copied again, even with the same sizes', () => {
+    const fast = group(fastRoot, objects(fastRoot, 'r/1/', T0 + 5 * HOUR));
+    expect(steps(planCopyOut(fast, group(lakeRoot, objects(lakeRoot, 'r/1/', T0 + HOUR)), 1).copy)).toEqual(['r/1']);
+    expect(planCopyOut(fast, group(lakeRoot, objects(lakeRoot, 'r/1/', T0 + 6 * HOUR)), 1).copy).toEqual([]);
+    // A lake copy without its marker (a first copy cut short) is copied again.
+    expect(steps(planCopyOut(fast, group(lakeRoot, objects(lakeRoot, 'r/1/', T0 + 6 * HOUR, false), [{ key: `${lakeRoot}r/1/other`, sizeBytes: 10, lastModifiedMs: T0 }]), 1).copy)).toEqual(['r/1']);
+  });
+
   test('incomplete checkpoints are neither copied nor deleted, and are reported', () => {
     const fast = group(fastRoot, objects(fastRoot, 'r/1/', T0), objects(fastRoot, 'r/2/', T0 + HOUR, false));
     const plan = planCopyOut(fast, [], 1);

@@ -148,6 +148,10 @@ describe('taskPathOf and covers', () => {
     expect(taskPathOf(checkpoint, { fileSystemPath: '/', lakeRoot: 'checkpoints/' })).toBe('r/1');
     expect(taskPathOf(checkpoint, { fileSystemPath: '/ns/ckpt/', lakeRoot: 'checkpoints/' })).toBe('ns/ckpt/r/1');
   });
+  test('a run named "." or ".." (a path outside the association) is no task path', () => {
+    const [dots] = groupCheckpoints(objects('../1/', T0), { root: 'checkpoints/' }).checkpoints;
+    expect(() => taskPathOf(dots, repository)).toThrow('no valid task path');
+  });
   test('a checkpoint outside the association is an error', () => {
     expect(() => taskPathOf(checkpoint, { fileSystemPath: '/x', lakeRoot: 'other/' })).toThrow('not under the association');
   });

@@ -26,6 +26,7 @@ describe('layoutProblem', () => {
     ['{step}/'],
     ['{run}/step_{step}/'],
     ['{run}/checkpoints/*-step={step}-*/'],
+    ['ckpt/step-*-{step}/'],
     ['jobs/{run}/global_step{step}/'],
   ])('accepts %s', (pattern) => {
     expect(layoutProblem(pattern)).toBeUndefined();
@@ -43,6 +44,7 @@ describe('layoutProblem', () => {
     ['{run}-{step}/', '{run} at most once, in a segment before'],
     ['{run}/{epoch}/{step}/', 'no placeholders other than'],
     ['{run}/step {step}/', 'letters, digits'],
+    ['*/{step}/', '{run} in a pattern with "*" before the step\'s segment'],
   ])('rejects %s', (pattern, expected) => {
     expect(layoutProblem(pattern)).toContain(expected);
     expect(() => compileLayout(pattern)).toThrow(`invalid checkpoint layout ${JSON.stringify(pattern)}: expected`);

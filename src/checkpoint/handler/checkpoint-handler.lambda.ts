@@ -10,7 +10,7 @@ import { onEvent, parseConfig } from './handler';
 import { createS3Client } from '../../transfer/engine/clients';
 
 /** The handler stops starting work this long before Lambda's deadline. */
-const DEADLINE_MARGIN_MS = 60_000;
+const DEADLINE_MARGIN_MS = 180_000;
 
 const s3 = createS3Client({ maxSockets: 1000 });
 const fsx = new FSxClient({});
