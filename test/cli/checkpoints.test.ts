@@ -1,28 +1,7 @@
-import { PassThrough } from 'stream';
+import { io } from './io';
 import { USAGE, UsageError, parseCheckpointsArgs } from '../../src/cli/args';
-import { CliIo, main } from '../../src/cli/main';
+import { main } from '../../src/cli/main';
 import { FakeS3 } from '../transfer/engine/fake-s3';
-
-function io(fake?: FakeS3): CliIo & { out: () => string; err: () => string; clients: Array<Record<string, unknown>> } {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: false });
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const clients: Array<Record<string, unknown>> = [];
-  return {
-    stdout,
-    stderr,
-    out: () => out,
-    err: () => err,
-    clients,
-    createClient: (options) => {
-      clients.push({ ...options });
-      return Object.assign(fake!.client, { destroy: () => undefined });
-    },
-  };
-}
 
 const FAST = 'ckpt--use1-az4--x-s3';
 const LAKE = 'lake';

@@ -1,29 +1,8 @@
-import { PassThrough } from 'stream';
+import { io } from './io';
 import { parseCopyArgs } from '../../src/cli/args';
 import { CliIo, formatBytes, formatDuration, locationsOf, main, summary } from '../../src/cli/main';
 import { SDK_NODE_NOTICE_SWITCH, quietSdkNodeNotice } from '../../src/cli/node-support';
 import { FakeS3 } from '../transfer/engine/fake-s3';
-
-function io(fake?: FakeS3, tty = false): CliIo & { out: () => string; err: () => string; clients: Array<Record<string, unknown>> } {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: tty });
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const clients: Array<Record<string, unknown>> = [];
-  return {
-    stdout,
-    stderr,
-    out: () => out,
-    err: () => err,
-    clients,
-    createClient: (options) => {
-      clients.push({ ...options });
-      return Object.assign(fake!.client, { destroy: () => undefined });
-    },
-  };
-}
 
 describe('cdk-training-storage copy', () => {
   test('copies a prefix and prints a summary; exit code 0', async () => {
