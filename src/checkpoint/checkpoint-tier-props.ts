@@ -88,8 +88,30 @@ export interface CheckpointTierProps {
   readonly releaseWhenFreeCapacityBelowPercent?: number;
 
   /**
-   * How long a checkpoint's objects in the lake must stay unchanged before it is released (Lustre
-   * tier only): automatic export is asynchronous, file by file.
+   * The size manifest of a checkpoint, relative to its directory (Lustre tier only): a file that lists
+   * each file of the checkpoint with its size (`<bytes> <relative path>` per line), written on the
+   * file system after the completion marker; `clientSettings.sizeManifestCommand` writes it. A
+   * checkpoint is released only once every file the manifest lists is in the lake with that size:
+   * the handler cannot see the file system's files (Lambda does not mount Lustre), so the manifest
+   * brings their sizes to the lake through the same export. Letters, digits, `.`, `_` and `-`.
+   *
+   * @default '.export-sizes'
+   */
+  readonly sizeManifest?: string;
+
+  /**
+   * Release only checkpoints whose size manifest is in the lake (Lustre tier only). With `false`, a
+   * checkpoint without a manifest is released once its objects in the lake have not changed for
+   * `releaseSettleTime` (FSx itself releases only files that are exported and unchanged since).
+   *
+   * @default true - a checkpoint without a size manifest stays on the file system, and each run reports it
+   */
+  readonly requireSizeManifest?: boolean;
+
+  /**
+   * How long a checkpoint's objects in the lake must stay unchanged before it is released when it
+   * has no size manifest and `requireSizeManifest` is `false` (Lustre tier only): automatic export
+   * is asynchronous, file by file.
    *
    * @default Duration.minutes(15)
    */

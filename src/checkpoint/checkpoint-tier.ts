@@ -17,6 +17,7 @@ import {
   CANCEL_TASKS_RESOURCE_TYPE, CHECKPOINT_CONFIG_ENV, CHECKPOINT_METRICS, CHECKPOINT_METRIC_DIMENSION, CHECKPOINT_METRIC_NAMESPACE,
   CheckpointHandlerConfig,
 } from './handler/contract';
+import { DEFAULT_SIZE_MANIFEST, sizeManifestCommand } from './release-plan';
 import * as rules from './rules';
 import { acknowledgeFinding, acknowledgeWildcards } from '../core/acknowledge';
 import { DataLocation } from '../core/data-location';
@@ -35,6 +36,8 @@ export const CHECKPOINT_TIER_DEFAULTS = {
   releaseInterval: Duration.hours(1),
   releaseWhenFreeCapacityBelowPercent: 20,
   releaseSettleTime: Duration.minutes(15),
+  sizeManifest: DEFAULT_SIZE_MANIFEST,
+  requireSizeManifest: true,
   releaseUnreadFor: Duration.days(0),
   cachePrefix: 'checkpoints/',
   copyInterval: Duration.minutes(10),
@@ -72,9 +75,30 @@ export interface CheckpointClientSettings {
   readonly layout: string;
   /** The completion marker, relative to a checkpoint's directory; write it last. */
   readonly completionMarker: string;
+  /** The Region of the buckets (for Mountpoint's `--region` and the S3 connector's `region`). */
+  readonly region: string;
+  /**
+   * The size manifest, relative to a checkpoint's directory (Lustre tier): write it after the
+   * completion marker with `sizeManifestCommand`. Undefined on the other tiers.
+   */
+  readonly sizeManifest?: string;
+  /**
+   * The shell command that writes the size manifest, run in a checkpoint's directory on the file
+   * system once the completion marker is written (Lustre tier; from rank 0, after the checkpoint's
+   * last barrier). Undefined on the other tiers.
+   */
+  readonly sizeManifestCommand?: string;
+  /**
+   * Mountpoint for Amazon S3 options that mount `writeTo` for a checkpoint writer: `--prefix`,
+   * `--region`, and on Express `--incremental-upload` (appends, directory buckets only) and
+   * `--upload-checksums crc64nvme` (a full-object CRC64NVME checksum the copy-out verifies: without
+   * a 64-bit checksum an Express checkpoint is copied but never deleted). Empty on Lustre.
+   */
+  readonly mountpointOptions: string[];
   /**
    * The same, as environment variables for the training container: `CHECKPOINT_WRITE_TO`,
-   * `CHECKPOINT_LAKE_URI`, `CHECKPOINT_LAYOUT`, `CHECKPOINT_MARKER`.
+   * `CHECKPOINT_LAKE_URI`, `CHECKPOINT_LAYOUT`, `CHECKPOINT_MARKER`, `CHECKPOINT_REGION`, and on
+   * Lustre `CHECKPOINT_SIZE_MANIFEST`.
    */
   readonly environment: { [name: string]: string };
 }
@@ -129,6 +153,8 @@ export class CheckpointTier extends Construct {
   public readonly keepLatest: number;
   /** The file system directory linked to the lake (Lustre tier). */
   public readonly fileSystemPath?: string;
+  /** The size manifest's name, relative to a checkpoint's directory (Lustre tier). */
+  public readonly sizeManifest?: string;
   /** The data repository association that exports checkpoints to the lake (Lustre tier). */
   public readonly dataRepository?: fsx.CfnDataRepositoryAssociation;
   /** The function that releases, copies and measures checkpoints. */
@@ -173,6 +199,7 @@ export class CheckpointTier extends Construct {
       const fileSystem = props.fileSystem;
       this.fileSystemPath = this.checkFileSystemPath(props.fileSystemPath ?? CHECKPOINT_TIER_DEFAULTS.fileSystemPath);
       this.dataRepository = this.linkFileSystem(fileSystem, this.fileSystemPath);
+      this.sizeManifest = this.checkSizeManifest(props.sizeManifest ?? CHECKPOINT_TIER_DEFAULTS.sizeManifest);
       interval = this.wholeMinutes('releaseInterval', props.releaseInterval ?? CHECKPOINT_TIER_DEFAULTS.releaseInterval, 1, MAX_INTERVAL_MINUTES);
       const settle = props.releaseSettleTime ?? CHECKPOINT_TIER_DEFAULTS.releaseSettleTime;
       config = {
@@ -183,6 +210,10 @@ export class CheckpointTier extends Construct {
           settleMs: settle.toMilliseconds(),
           unreadForDays: wholeDays(this, 'releaseUnreadFor', props.releaseUnreadFor ?? CHECKPOINT_TIER_DEFAULTS.releaseUnreadFor, { min: 0 }),
           reportPath: props.releaseReports ? this.lakeLocation.s3Uri : undefined,
+          sizeManifest: {
+            name: this.sizeManifest,
+            required: props.requireSizeManifest ?? CHECKPOINT_TIER_DEFAULTS.requireSizeManifest,
+          },
         },
       };
       this.grantRelease(role, fileSystem);
@@ -278,21 +309,51 @@ export class CheckpointTier extends Construct {
 
   /** What a training script needs to write and find checkpoints. */
   public get clientSettings(): CheckpointClientSettings {
-    const writeTo = this.kind === CheckpointTierKind.LUSTRE ? this.fileSystemPath!.replace(/^\//, '')
-      : (this.cacheLocation ?? this.lakeLocation).s3Uri;
+    const lustre = this.kind === CheckpointTierKind.LUSTRE;
+    const writeLocation = this.cacheLocation ?? this.lakeLocation;
+    const writeTo = lustre ? this.fileSystemPath!.replace(/^\//, '') : writeLocation.s3Uri;
     const lakeUri = this.lakeLocation.s3Uri;
+    const region = Stack.of(this).region;
+    const mountpointOptions = lustre ? [] : [
+      ...(writeLocation.prefix === '' ? [] : ['--prefix', writeLocation.prefix]),
+      '--region', region,
+      ...(this.kind === CheckpointTierKind.EXPRESS ? ['--incremental-upload', '--upload-checksums', 'crc64nvme'] : []),
+    ];
     return {
       writeTo,
       lakeUri,
       layout: this.layout,
       completionMarker: this.completionMarker,
+      region,
+      sizeManifest: this.sizeManifest,
+      sizeManifestCommand: this.sizeManifest === undefined ? undefined : sizeManifestCommand(this.sizeManifest),
+      mountpointOptions,
       environment: {
         CHECKPOINT_WRITE_TO: writeTo,
         CHECKPOINT_LAKE_URI: lakeUri,
         CHECKPOINT_LAYOUT: this.layout,
         CHECKPOINT_MARKER: this.completionMarker,
+        CHECKPOINT_REGION: region,
+        ...(this.sizeManifest === undefined ? {} : { CHECKPOINT_SIZE_MANIFEST: this.sizeManifest }),
       },
     };
+  }
+
+  /**
+   * The Mountpoint for Amazon S3 command that mounts the tier's write location at `mountPath` for a
+   * checkpoint writer (Express and lake tiers): `mount-s3 <bucket> <mountPath> <mountpointOptions>`.
+   * A Lustre tier is mounted as a Lustre file system instead (the `LustreScratch`'s mount helpers).
+   */
+  public mountpointCommand(mountPath: string): string {
+    if (this.kind === CheckpointTierKind.LUSTRE) {
+      throw TrainingStorageError.invalidProperty(this, 'fileSystem', this.node.path,
+        'an Express or lake tier: a Lustre tier is mounted with the LustreScratch\'s mount helpers, not Mountpoint');
+    }
+    if (!Token.isUnresolved(mountPath) && !/^\/[A-Za-z0-9._\-/]*$/.test(mountPath)) {
+      throw TrainingStorageError.invalidProperty(this, 'mountPath', renderValue(mountPath), 'an absolute path of letters, digits, ".", "_", "-" and "/"');
+    }
+    const location = this.cacheLocation ?? this.lakeLocation;
+    return ['mount-s3', location.bucketName, mountPath, ...this.clientSettings.mountpointOptions].join(' ');
   }
 
   /** A metric of this tier's checkpoints, published by its handler (namespace `CdkTrainingStorage/Checkpoints`). */
@@ -346,6 +407,14 @@ export class CheckpointTier extends Construct {
     return marker;
   }
 
+  private checkSizeManifest(name: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..' || name === this.completionMarker) {
+      throw TrainingStorageError.invalidProperty(this, 'sizeManifest', renderValue(name),
+        `a file name in the checkpoint's directory (letters, digits, ".", "_" and "-"; not "." or ".."), other than the completion marker ${this.completionMarker}`);
+    }
+    return name;
+  }
+
   private checkKeepLatest(keep: number): number {
     const problem = rules.keepLatestProblem(keep);
     if (problem) {
@@ -357,7 +426,7 @@ export class CheckpointTier extends Construct {
   /** Props of one tier given to another are mistakes: say so rather than ignore them. */
   private checkTierProps(props: CheckpointTierProps): void {
     const lustreOnly: Array<keyof CheckpointTierProps> = ['fileSystemPath', 'releaseInterval', 'releaseWhenFreeCapacityBelowPercent',
-      'releaseSettleTime', 'releaseUnreadFor', 'releaseReports'];
+      'releaseSettleTime', 'releaseUnreadFor', 'releaseReports', 'sizeManifest', 'requireSizeManifest'];
     const expressOnly: Array<keyof CheckpointTierProps> = ['cachePrefix', 'copyInterval', 'abortIncompleteUploadsAfter', 'copyConcurrency'];
     const misplaced = [
       ...(this.kind === CheckpointTierKind.LUSTRE ? [] : lustreOnly.filter((name) => props[name] !== undefined).map((name) => [name, 'fileSystem'])),

@@ -8,14 +8,19 @@
  *    on the file system, has been exported. A checkpoint whose marker has not reached the lake yet
  *    is not a candidate, however old.
  * 2. Of those, the latest `keepLatest` of each run are never released.
- * 3. A candidate is released only once its export has settled: no object of it in the lake changed
- *    for `settleMs` (automatic export works asynchronously, file by file; the marker can arrive
- *    before a large shard).
+ * 3. A candidate is released only once its export is verified: with a size manifest (the default),
+ *    every file the manifest lists is in the lake with the size the manifest gives; without one
+ *    (when the tier does not require it), no object of it in the lake changed for `settleMs`
+ *    (automatic export works asynchronously, file by file; the marker can arrive before a large
+ *    shard). A checkpoint with no manifest in the lake, when one is required, is never released.
  * 4. FSx itself releases only files that are exported and unchanged since: "Only files that have
  *    been exported to S3 ... are eligible for release" (user guide, Releasing files), so a file that
  *    is not in S3 yet, or changed after its export, stays on the file system.
- * The handler cannot see the files' sizes: Lambda does not mount Lustre, and FSx has no API that
- * lists files. Steps 1 to 3 check the lake's side; step 4 is FSx's guarantee for the file system's.
+ * The handler cannot see the files themselves: Lambda does not mount Lustre, and FSx has no API
+ * that lists files. The size manifest is the file system's side, written by the training script on
+ * the file system after the marker (`find . -type f ! -name <manifest> -printf '%s %P\n'`); it
+ * reaches the lake through the same export. Steps 1 to 3 check the lake against it; step 4 is FSx's
+ * guarantee for the file system's.
  *
  * FSx's rules encoded here (Amazon FSx API reference, CreateDataRepositoryTask:
  * https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateDataRepositoryTask.html, and the
@@ -39,6 +44,83 @@ export const RELEASE_TASK = 'RELEASE_DATA_FROM_FILESYSTEM';
  * before a large shard does.
  */
 export const DEFAULT_SETTLE_MS = 15 * 60 * 1000;
+
+/** The default size manifest's name, relative to a checkpoint's directory. */
+export const DEFAULT_SIZE_MANIFEST = '.export-sizes';
+
+/** The largest size manifest the handler reads (a manifest of 100,000 files is a few MiB). */
+export const MAX_SIZE_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The shell command that writes a checkpoint's size manifest, run in the checkpoint's directory on
+ * the file system after the completion marker (GNU find: `%s` is the size in bytes, `%P` the path
+ * relative to the starting point). It writes a temporary file and renames it, so that the export
+ * never carries a half-written manifest; neither file lists itself.
+ */
+export function sizeManifestCommand(manifest: string = DEFAULT_SIZE_MANIFEST): string {
+  return `find . -type f ! -path './${manifest}' ! -path './${manifest}.tmp' -printf '%s %P\\n' > '${manifest}.tmp' && mv '${manifest}.tmp' '${manifest}'`;
+}
+
+/** A parsed size manifest: relative path → size in bytes. */
+export type SizeManifest = ReadonlyMap<string, number>;
+
+/**
+ * Parses a size manifest: one line per file, `<size in bytes> <path relative to the checkpoint's
+ * directory>`. Throws on a line that is not that, an absolute path, a `.` or `..` segment, or a
+ * path listed twice.
+ */
+export function parseSizeManifest(text: string): SizeManifest {
+  const sizes = new Map<string, number>();
+  text.split('\n').forEach((line, index) => {
+    if (line === '') {
+      return;
+    }
+    const match = /^(\d{1,16}) (.+)$/.exec(line);
+    if (match === null) {
+      throw new Error(`line ${index + 1} is not "<size> <path>": ${JSON.stringify(line.slice(0, 200))}`);
+    }
+    const path = match[2];
+    if (path.startsWith('/') || path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+      throw new Error(`line ${index + 1}: ${JSON.stringify(path)} is not a relative path without empty, "." or ".." segments`);
+    }
+    if (sizes.has(path)) {
+      throw new Error(`line ${index + 1}: ${JSON.stringify(path)} is listed twice`);
+    }
+    sizes.set(path, Number(match[1]));
+  });
+  return sizes;
+}
+
+/**
+ * Why a checkpoint's export is not verified against its size manifest, or undefined when every
+ * file the manifest lists is in the lake with that size (and the manifest lists at least the
+ * completion marker). Objects in the lake the manifest does not list do not matter: they are not
+ * the file system's files of this checkpoint as the manifest saw them.
+ */
+export function exportSizesProblem(checkpoint: Checkpoint, manifest: SizeManifest, marker: string): string | undefined {
+  if (!manifest.has(marker)) {
+    return `its size manifest does not list the completion marker ${marker}: written before the checkpoint was complete`;
+  }
+  const inLake = new Map(checkpoint.objects.map((object) => [object.key.slice(checkpoint.prefix.length), object.sizeBytes]));
+  const missing: string[] = [];
+  const differ: string[] = [];
+  for (const [path, size] of manifest) {
+    const lakeSize = inLake.get(path);
+    if (lakeSize === undefined) {
+      missing.push(path);
+    } else if (lakeSize !== size) {
+      differ.push(`${path} (${lakeSize} bytes in the lake, ${size} on the file system)`);
+    }
+  }
+  if (missing.length === 0 && differ.length === 0) {
+    return undefined;
+  }
+  const parts = [
+    missing.length > 0 ? `${missing.length} file(s) not in the lake yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})` : '',
+    differ.length > 0 ? `${differ.length} of another size (${differ.slice(0, 3).join(', ')}${differ.length > 3 ? ', ...' : ''})` : '',
+  ].filter((part) => part !== '');
+  return `export not verified: ${parts.join('; ')}`;
+}
 
 /** A data repository task as DescribeDataRepositoryTasks reports it. */
 export interface TaskView {
@@ -83,6 +165,10 @@ export interface ReleasePlan {
   readonly releasable: readonly Checkpoint[];
   /** Expired checkpoints whose objects in the lake changed within the settle time. */
   readonly settling: readonly Checkpoint[];
+  /** Expired checkpoints whose export the size manifest does not verify (yet), with why. */
+  readonly unverified: readonly UnverifiedExport[];
+  /** Expired checkpoints whose size manifest is in the lake but not among the texts given: read them and plan again. */
+  readonly manifestsWanted: readonly Checkpoint[];
   /** Expired checkpoints whose directory a task path cannot name (wildcard characters): kept, reported. */
   readonly unreleasable: readonly Checkpoint[];
   /** The latest complete checkpoints of each run: never released. */
@@ -125,6 +211,24 @@ export function releasedSince(checkpoint: Checkpoint, path: string, tasks: reado
     && task.creationTimeMs > checkpoint.lastModifiedMs && covers(task.paths, path));
 }
 
+/** An expired checkpoint kept on the file system because its export is not verified. */
+export interface UnverifiedExport {
+  readonly checkpoint: Checkpoint;
+  readonly reason: string;
+}
+
+/** How exports are verified with size manifests. */
+export interface SizeManifestOptions {
+  /** The manifest's name, relative to a checkpoint's directory. */
+  readonly name: string;
+  /** The completion marker the manifest must list. */
+  readonly marker: string;
+  /** True: a checkpoint without a manifest in the lake is not released. False: it waits for the settle time instead. */
+  readonly required: boolean;
+  /** The manifests read so far, by checkpoint prefix: their text, or why it could not be read. */
+  readonly texts: ReadonlyMap<string, string | Error>;
+}
+
 /** The inputs of a plan besides the listings. */
 export interface ReleasePlanOptions {
   readonly repository: ReleaseRepository;
@@ -134,6 +238,8 @@ export interface ReleasePlanOptions {
   readonly settleMs?: number;
   /** The time of the plan, in milliseconds since the epoch. */
   readonly nowMs: number;
+  /** @default - no size manifests: the settle time alone */
+  readonly sizeManifest?: SizeManifestOptions;
 }
 
 /**
@@ -155,6 +261,9 @@ export function planRelease(lakeCheckpoints: readonly Checkpoint[], tasks: reado
   const releasable: Array<{ checkpoint: Checkpoint; path: string }> = [];
   const settling: Checkpoint[] = [];
   const unreleasable: Checkpoint[] = [];
+  const unverified: UnverifiedExport[] = [];
+  const manifestsWanted: Checkpoint[] = [];
+  const manifest = options.sizeManifest;
   for (const checkpoint of expired) {
     let path: string;
     try {
@@ -165,6 +274,29 @@ export function planRelease(lakeCheckpoints: readonly Checkpoint[], tasks: reado
     }
     if (releasedSince(checkpoint, path, tasks)) {
       released.push(checkpoint);
+      continue;
+    }
+    const manifestKey = manifest === undefined ? undefined : `${checkpoint.prefix}${manifest.name}`;
+    if (manifest !== undefined && checkpoint.objects.some((object) => object.key === manifestKey)) {
+      const text = manifest.texts.get(checkpoint.prefix);
+      if (text === undefined) {
+        manifestsWanted.push(checkpoint);
+        continue;
+      }
+      let problem: string | undefined;
+      try {
+        problem = text instanceof Error ? `its size manifest could not be read: ${text.message}`
+          : exportSizesProblem(checkpoint, parseSizeManifest(text), manifest.marker);
+      } catch (error) {
+        problem = `its size manifest ${manifest.name} is malformed: ${(error as Error).message}`;
+      }
+      if (problem === undefined) {
+        releasable.push({ checkpoint, path });
+      } else {
+        unverified.push({ checkpoint, reason: problem });
+      }
+    } else if (manifest !== undefined && manifest.required) {
+      unverified.push({ checkpoint, reason: `no size manifest ${manifest.name} in the lake: its export cannot be verified` });
     } else if (options.nowMs - checkpoint.lastModifiedMs < settleMs) {
       // A clock behind S3's (negative age) also waits.
       settling.push(checkpoint);
@@ -183,12 +315,14 @@ export function planRelease(lakeCheckpoints: readonly Checkpoint[], tasks: reado
       kind: 'release',
       paths: batch.map((item) => item.path),
       checkpoints: batch.map((item) => item.checkpoint),
-      reason: `${releasable.length} expired checkpoint(s) complete and settled in the lake${releasable.length > MAX_TASK_PATHS ? `; the first ${MAX_TASK_PATHS} now, the rest next time` : ''}`,
+      reason: `${releasable.length} expired checkpoint(s) complete in the lake, their export verified${releasable.length > MAX_TASK_PATHS ? `; the first ${MAX_TASK_PATHS} now, the rest next time` : ''}`,
     };
   } else {
-    next = { kind: 'none', paths: [], checkpoints: [], reason: 'nothing to release: expired checkpoints are released or still settling; the rest are kept or incomplete' };
+    next = { kind: 'none', paths: [], checkpoints: [], reason: 'nothing to release: expired checkpoints are released, settling or not verified; the rest are kept or incomplete' };
   }
-  return { next, released, releasable: releasable.map((item) => item.checkpoint), settling, unreleasable, kept, incomplete };
+  return {
+    next, released, releasable: releasable.map((item) => item.checkpoint), settling, unverified, manifestsWanted, unreleasable, kept, incomplete,
+  };
 }
 
 /** Report settings of a release task: FSx requires `Report` in every request. */

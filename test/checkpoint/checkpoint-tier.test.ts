@@ -177,8 +177,25 @@ describe('CheckpointTier on Lustre, defaults', () => {
     expect(settings.writeTo).toBe('checkpoints');
     expect(stack.resolve(settings.lakeUri)).toEqual(stack.resolve(tier.lakeLocation.s3Uri));
     expect(JSON.stringify(stack.resolve(settings.lakeUri))).toContain('/checkpoints/');
-    expect(Object.keys(settings.environment)).toEqual(['CHECKPOINT_WRITE_TO', 'CHECKPOINT_LAKE_URI', 'CHECKPOINT_LAYOUT', 'CHECKPOINT_MARKER']);
+    expect(Object.keys(settings.environment)).toEqual(['CHECKPOINT_WRITE_TO', 'CHECKPOINT_LAKE_URI', 'CHECKPOINT_LAYOUT', 'CHECKPOINT_MARKER',
+      'CHECKPOINT_REGION', 'CHECKPOINT_SIZE_MANIFEST']);
     expect(settings.environment.CHECKPOINT_MARKER).toBe('.metadata');
+    expect(stack.resolve(settings.region)).toEqual({ Ref: 'AWS::Region' });
+    expect(settings.mountpointOptions).toEqual([]);
+  });
+
+  test('size manifests by default: .export-sizes, required, and the command that writes it', () => {
+    expect(tier.sizeManifest).toBe('.export-sizes');
+    expect(handlerConfig(template).lustre!.sizeManifest).toEqual({ name: '.export-sizes', required: true });
+    expect(tier.clientSettings.sizeManifest).toBe('.export-sizes');
+    expect(tier.clientSettings.environment.CHECKPOINT_SIZE_MANIFEST).toBe('.export-sizes');
+    expect(tier.clientSettings.sizeManifestCommand).toBe(
+      "find . -type f ! -path './.export-sizes' ! -path './.export-sizes.tmp' -printf '%s %P\\n' > '.export-sizes.tmp' && mv '.export-sizes.tmp' '.export-sizes'");
+  });
+
+  test('mountpointCommand: a Lustre tier is not mounted with Mountpoint', () => {
+    expect(thrown(() => tier.mountpointCommand('/mnt/ckpt')).message)
+      .toContain('[Test/Checkpoints] fileSystem: received Test/Checkpoints; allowed: an Express or lake tier');
   });
 });
 
@@ -224,13 +241,15 @@ describe('CheckpointTier on Lustre, options', () => {
       releaseSettleTime: Duration.minutes(5),
       releaseUnreadFor: Duration.days(2),
       releaseReports: true,
+      sizeManifest: 'SIZES',
+      requireSizeManifest: false,
       staleAfter: Duration.hours(6),
       staleAlarmAction: new cloudwatchActions.SnsAction(topic),
     });
     const template = plainTemplate(stack);
     const config = handlerConfig(template);
     expect(config.scheme).toEqual({ layout: '{run}/step_{step}/', marker: 'COMPLETE', keepLatest: 3 });
-    expect(config.lustre).toMatchObject({ fileSystemPath: '/ckpt', settleMs: 300_000, unreadForDays: 2 });
+    expect(config.lustre).toMatchObject({ fileSystemPath: '/ckpt', settleMs: 300_000, unreadForDays: 2, sizeManifest: { name: 'SIZES', required: false } });
     expect(config.lustre.reportPath).toMatch(/^s3:\/\/.*\/checkpoints\/$/);
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(30 minutes)' });
     template.hasResourceProperties('AWS::FSx::DataRepositoryAssociation', { FileSystemPath: '/ckpt' });
@@ -308,6 +327,21 @@ describe('CheckpointTier on Express', () => {
 
   test('client settings: write to the directory bucket\'s checkpoints URI', () => {
     expect(stack.resolve(tier.clientSettings.writeTo)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: stack.getLogicalId(tier.node.scope!.node.findChild('Cache').node.defaultChild as any) }, '/checkpoints/']] });
+    const settings = tier.clientSettings;
+    expect(settings.sizeManifest).toBeUndefined();
+    expect(settings.sizeManifestCommand).toBeUndefined();
+    expect(Object.keys(settings.environment)).not.toContain('CHECKPOINT_SIZE_MANIFEST');
+    expect(stack.resolve(settings.mountpointOptions)).toEqual(['--prefix', 'checkpoints/', '--region', 'us-east-1',
+      '--incremental-upload', '--upload-checksums', 'crc64nvme']);
+  });
+
+  test('mountpointCommand: mount-s3 <directory bucket> <path> with the options; a bad path is rejected', () => {
+    const command = stack.resolve(tier.mountpointCommand('/mnt/checkpoints'));
+    expect(JSON.stringify(command)).toMatch(/^\{"Fn::Join":\[""?,\["mount-s3 ",\{"Ref":"Cache/);
+    expect(JSON.stringify(command)).toContain(' /mnt/checkpoints --prefix checkpoints/ --region ');
+    expect(JSON.stringify(command)).toContain(' --incremental-upload --upload-checksums crc64nvme');
+    expect(thrown(() => tier.mountpointCommand('mnt; rm -rf /')).message)
+      .toContain('[Test/Checkpoints] mountPath: received "mnt; rm -rf /"; allowed: an absolute path of letters, digits');
   });
 });
 
@@ -325,6 +359,8 @@ describe('CheckpointTier on the lake alone', () => {
     const role = new iam.Role(stack, 'Trainer', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     expect(tier.grantWrite(role).success).toBe(true);
     expect(stack.resolve(tier.clientSettings.writeTo)).toEqual(stack.resolve(lake.checkpoints.s3Uri));
+    // The lake's checkpoints: no appends or Express checksums, just the prefix and the Region.
+    expect(stack.resolve(tier.clientSettings.mountpointOptions)).toEqual(['--prefix', 'checkpoints/', '--region', { Ref: 'AWS::Region' }]);
   });
 });
 
@@ -357,6 +393,8 @@ describe('CheckpointTier rejects', () => {
     ['releaseInterval', Duration.hours(2), 'fileSystem', 'Lustre'],
     ['cachePrefix', 'c/', 'cache', 'Express'],
     ['copyInterval', Duration.minutes(5), 'cache', 'Express'],
+    ['sizeManifest', '.sizes', 'fileSystem', 'Lustre'],
+    ['requireSizeManifest', false, 'fileSystem', 'Lustre'],
   ])('%s without its tier', (property, value, needs, tierName) => {
     expect(lakeOnly({ [property]: value })).toContain(`[Test/Checkpoints] ${property}: received`);
     expect(lakeOnly({ [property]: value })).toContain(`allowed: nothing without ${needs}: it applies to the ${tierName} tier only`);
@@ -370,6 +408,10 @@ describe('CheckpointTier rejects', () => {
     [{ releaseInterval: Duration.hours(13) }, 'releaseInterval: received 13 hours; allowed: whole minutes, at least 1 and at most 720 (12 hours)'],
     [{ releaseWhenFreeCapacityBelowPercent: 0 }, 'releaseWhenFreeCapacityBelowPercent: received 0; allowed: a percentage from 1 to 99'],
     [{ releaseUnreadFor: Duration.hours(36) }, 'releaseUnreadFor: received'],
+    [{ sizeManifest: 'a/b' }, 'sizeManifest: received "a/b"; allowed: a file name in the checkpoint\'s directory (letters, digits, ".", "_" and "-"; not "." or ".."), '
+      + 'other than the completion marker .metadata'],
+    [{ sizeManifest: '.metadata' }, 'sizeManifest: received ".metadata"; allowed: a file name'],
+    [{ sizeManifest: "x'y" }, 'sizeManifest: received "x\'y"; allowed: a file name'],
   ])('Lustre option %j', (props, expected) => {
     const { stack, lake, scratch } = lustreSetup();
     expect(thrown(() => new CheckpointTier(stack, 'Checkpoints', { lake, fileSystem: scratch, ...props })).message).toContain(`[Test/Checkpoints] ${expected}`);

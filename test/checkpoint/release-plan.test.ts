@@ -1,5 +1,10 @@
+import { execFileSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import {
-  DEFAULT_SETTLE_MS, MAX_TASK_PATHS, RELEASE_TASK, TaskView, covers, isTaskExecutingError, planRelease, releaseTaskRequest, taskPathOf,
+  DEFAULT_SETTLE_MS, DEFAULT_SIZE_MANIFEST, MAX_TASK_PATHS, RELEASE_TASK, SizeManifestOptions, TaskView, covers, exportSizesProblem,
+  isTaskExecutingError, parseSizeManifest, planRelease, releaseTaskRequest, sizeManifestCommand, taskPathOf,
 } from '../../src/checkpoint/release-plan';
 import { Checkpoint, CheckpointObject, groupCheckpoints } from '../../src/checkpoint/rules';
 
@@ -196,4 +201,106 @@ test('isTaskExecutingError recognises the SDK error by name', () => {
   expect(isTaskExecutingError(Object.assign(new Error('An existing data repository task is currently executing'), { name: 'DataRepositoryTaskExecuting' }))).toBe(true);
   expect(isTaskExecutingError(Object.assign(new Error('x'), { name: 'BadRequest' }))).toBe(false);
   expect(isTaskExecutingError(undefined)).toBe(false);
+});
+
+describe('size manifests: the file system\'s sizes, compared with the lake\'s', () => {
+  const MANIFEST = '.export-sizes';
+  /** The manifest of `objects(directory, ...)`: two shards and the marker. */
+  const fullText = '1048576 __0_0.distcp\n1048576 __1_0.distcp\n100 .metadata\n';
+  /** Checkpoints 1..4 of run r, each with its manifest in the lake (unless left out), long ago. */
+  function withManifests(leaveOut: number[] = []): Checkpoint[] {
+    return lake(...[1, 2, 3, 4].map((i) => [
+      ...objects(`r/${i}/`, T0 + i * HOUR),
+      ...(leaveOut.includes(i) ? [] : [{ key: `checkpoints/r/${i}/${MANIFEST}`, sizeBytes: fullText.length, lastModifiedMs: T0 + i * HOUR + 2000 }]),
+    ]));
+  }
+  const options = (texts: Map<string, string | Error>, required = true): SizeManifestOptions => ({ name: MANIFEST, marker: '.metadata', required, texts });
+
+  test('parse: "<size> <path>" per line; paths may hold spaces', () => {
+    expect([...parseSizeManifest('5 a\n7 dir/b c\n\n')]).toEqual([['a', 5], ['dir/b c', 7]]);
+  });
+
+  test.each([
+    ['x a', 'line 1 is not "<size> <path>"'],
+    ['-1 a', 'line 1 is not "<size> <path>"'],
+    ['5 /etc/passwd', 'line 1: "/etc/passwd" is not a relative path'],
+    ['5 a/../b', 'line 1: "a/../b" is not a relative path'],
+    ['5 a\n6 a', 'line 2: "a" is listed twice'],
+  ])('parse rejects %j', (text, message) => {
+    expect(() => parseSizeManifest(text)).toThrow(message);
+  });
+
+  test('the command writes what the parser reads, without listing the manifest itself (GNU find)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    try {
+      mkdirSync(join(dir, 'sub dir'));
+      writeFileSync(join(dir, '__0_0.distcp'), Buffer.alloc(1234));
+      writeFileSync(join(dir, 'sub dir', 'x'), 'abc');
+      writeFileSync(join(dir, '.metadata'), 'm');
+      writeFileSync(join(dir, DEFAULT_SIZE_MANIFEST), 'stale');
+      execFileSync('sh', ['-c', sizeManifestCommand()], { cwd: dir });
+      const sizes = parseSizeManifest(readFileSync(join(dir, DEFAULT_SIZE_MANIFEST), 'utf-8'));
+      expect(Object.fromEntries(sizes)).toEqual({ '__0_0.distcp': 1234, 'sub dir/x': 3, '.metadata': 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('exportSizesProblem: verified when every listed file is in the lake with its size', () => {
+    const [checkpoint] = withManifests();
+    expect(exportSizesProblem(checkpoint, parseSizeManifest(fullText), '.metadata')).toBeUndefined();
+    expect(exportSizesProblem(checkpoint, parseSizeManifest('1048576 __0_0.distcp\n1048576 __1_0.distcp\n100 .metadata\n5 __2_0.distcp\n'), '.metadata'))
+      .toBe('export not verified: 1 file(s) not in the lake yet (__2_0.distcp)');
+    expect(exportSizesProblem(checkpoint, parseSizeManifest('2097152 __0_0.distcp\n100 .metadata\n'), '.metadata'))
+      .toBe('export not verified: 1 of another size (__0_0.distcp (1048576 bytes in the lake, 2097152 on the file system))');
+    expect(exportSizesProblem(checkpoint, parseSizeManifest('1048576 __0_0.distcp\n'), '.metadata'))
+      .toBe('its size manifest does not list the completion marker .metadata: written before the checkpoint was complete');
+  });
+
+  test('a plan asks for the manifests it needs, and releases only the verified checkpoints, without waiting to settle', () => {
+    const checkpoints = withManifests();
+    const first = planRelease(checkpoints, [], { repository, nowMs: NOW, sizeManifest: options(new Map()) });
+    expect(first.next.kind).toBe('none');
+    expect(first.manifestsWanted.map((c) => c.step)).toEqual(['1', '2']);
+
+    const texts = new Map<string, string | Error>([
+      ['checkpoints/r/1/', fullText],
+      ['checkpoints/r/2/', `${fullText}4096 __2_0.distcp\n`], // a shard still exporting
+    ]);
+    // Exported a moment ago: no settle time with a manifest.
+    const plan = planRelease(checkpoints, [], { repository, nowMs: T0 + 5 * HOUR, sizeManifest: options(texts) });
+    expect(plan.next.paths).toEqual(['checkpoints/r/1']);
+    expect(plan.unverified.map((item) => [item.checkpoint.step, item.reason])).toEqual([['2', 'export not verified: 1 file(s) not in the lake yet (__2_0.distcp)']]);
+  });
+
+  test('required: a checkpoint without a manifest in the lake is never released, however old', () => {
+    const plan = planRelease(withManifests([1, 2]), [], { repository, nowMs: NOW + 1000 * HOUR, sizeManifest: options(new Map()) });
+    expect(plan.next.kind).toBe('none');
+    expect(plan.unverified.map((item) => item.reason)).toEqual([
+      'no size manifest .export-sizes in the lake: its export cannot be verified', 'no size manifest .export-sizes in the lake: its export cannot be verified',
+    ]);
+  });
+
+  test('not required: a checkpoint without a manifest falls back to the settle time; one with a manifest is still checked', () => {
+    const texts = new Map<string, string | Error>([['checkpoints/r/2/', '1 .metadata\n']]);
+    const plan = planRelease(withManifests([1]), [], { repository, nowMs: NOW, sizeManifest: options(texts, false) });
+    expect(plan.next.paths).toEqual(['checkpoints/r/1']);
+    expect(plan.unverified.map((item) => item.checkpoint.step)).toEqual(['2']);
+  });
+
+  test('an unreadable or malformed manifest: not released, with the reason', () => {
+    const texts = new Map<string, string | Error>([['checkpoints/r/1/', new Error('AccessDenied')], ['checkpoints/r/2/', 'garbage']]);
+    const plan = planRelease(withManifests(), [], { repository, nowMs: NOW, sizeManifest: options(texts) });
+    expect(plan.next.kind).toBe('none');
+    expect(plan.unverified.map((item) => item.reason)).toEqual([
+      'its size manifest could not be read: AccessDenied',
+      'its size manifest .export-sizes is malformed: line 1 is not "<size> <path>": "garbage"',
+    ]);
+  });
+
+  test('the latest 2 are kept whatever their manifests say, and no manifest is asked for them', () => {
+    const plan = planRelease(withManifests(), [], { repository, nowMs: NOW, sizeManifest: options(new Map()) });
+    expect(plan.kept.map((c) => c.step)).toEqual(['4', '3']);
+    expect(plan.manifestsWanted.map((c) => c.step)).not.toContain('4');
+  });
 });

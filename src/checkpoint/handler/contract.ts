@@ -69,6 +69,16 @@ export interface LustreConfig {
   readonly unreadForDays: number;
   /** The S3 path of failure reports (`s3://bucket/prefix/`), or undefined for none. */
   readonly reportPath?: string;
+  /** Size manifests that verify exports; undefined: the settle time alone. */
+  readonly sizeManifest?: SizeManifestConfig;
+}
+
+/** How the Lustre tier verifies exports. @internal */
+export interface SizeManifestConfig {
+  /** The manifest's name, relative to a checkpoint's directory. */
+  readonly name: string;
+  /** True: a checkpoint without a manifest in the lake is never released. */
+  readonly required: boolean;
 }
 
 /** The Express tier's side. @internal */

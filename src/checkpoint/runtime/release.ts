@@ -19,11 +19,13 @@
  *   https://docs.aws.amazon.com/fsx/latest/APIReference/API_ReleaseConfiguration.html).
  */
 import { CreateDataRepositoryTaskCommand, FSxClient } from '@aws-sdk/client-fsx';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { listCheckpoints } from './listing';
 import { describeTask, listFileSystemTasks, RUNNING_LIFECYCLES } from './tasks';
 import { CheckpointHandlerConfig, RunOutcome } from '../handler/contract';
-import { isTaskExecutingError, MAX_TASK_PATHS, planRelease, ReleasePlan, releaseTaskRequest, TaskView } from '../release-plan';
+import {
+  isTaskExecutingError, MAX_SIZE_MANIFEST_BYTES, MAX_TASK_PATHS, planRelease, ReleasePlan, releaseTaskRequest, TaskView,
+} from '../release-plan';
 import { Checkpoint, CheckpointListing, newestCompleteMs } from '../rules';
 
 /** What a release run needs from the outside world. */
@@ -44,6 +46,25 @@ export const RELEASE_RETRY_MS = 30_000;
 
 /** How often the run looks at its own task, while more checkpoints wait for the next one. */
 export const TASK_POLL_MS = 10_000;
+
+/** Size manifests read at once. */
+const MANIFEST_READS = 16;
+
+/** The text of a checkpoint's size manifest in the lake, or the error that kept it from being read. */
+async function readManifest(s3: S3Client, bucket: string, checkpoint: Checkpoint, name: string): Promise<string | Error> {
+  const key = `${checkpoint.prefix}${name}`;
+  const listed = checkpoint.objects.find((object) => object.key === key);
+  if (listed !== undefined && listed.sizeBytes > MAX_SIZE_MANIFEST_BYTES) {
+    return new Error(`${listed.sizeBytes} bytes, more than the ${MAX_SIZE_MANIFEST_BYTES} the handler reads`);
+  }
+  try {
+    const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = await answer.Body?.transformToString('utf-8');
+    return text ?? new Error('GetObject answered no body');
+  } catch (error) {
+    return new Error(`GetObject s3://${bucket}/${key}: ${(error as Error).name}: ${(error as Error).message}`);
+  }
+}
 
 /** How many names a log line lists before it says "and N more". */
 const LOG_NAMES = 5;
@@ -91,6 +112,9 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
 
   const problems = new Set<string>();
   const releasedPaths = new Set<string>();
+  const manifestTexts = new Map<string, string | Error>();
+  const sizeManifest = lustre.sizeManifest === undefined ? undefined
+    : { name: lustre.sizeManifest.name, required: lustre.sizeManifest.required, marker: config.scheme.marker, texts: manifestTexts };
   let released = 0;
   let waiting: string | undefined;
   let listing: CheckpointListing;
@@ -99,13 +123,25 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
     listing = await listCheckpoints(deps.s3, config.lake.bucket, scheme);
     const tasks = await listFileSystemTasks(deps.fsx, lustre.fileSystemId);
     plan = planRelease(listing.checkpoints, tasks, {
-      repository, keepLatest: config.scheme.keepLatest, settleMs: lustre.settleMs, nowMs: deps.nowMs(),
+      repository, keepLatest: config.scheme.keepLatest, settleMs: lustre.settleMs, nowMs: deps.nowMs(), sizeManifest,
     });
+    if (plan.manifestsWanted.length > 0 && sizeManifest !== undefined) {
+      // Read the size manifests the plan needs, then plan again with them (every one is then known).
+      for (let i = 0; i < plan.manifestsWanted.length; i += MANIFEST_READS) {
+        const batch = plan.manifestsWanted.slice(i, i + MANIFEST_READS);
+        const texts = await Promise.all(batch.map((checkpoint) => readManifest(deps.s3, config.lake.bucket, checkpoint, sizeManifest.name)));
+        batch.forEach((checkpoint, index) => manifestTexts.set(checkpoint.prefix, texts[index]));
+      }
+      continue;
+    }
+    for (const item of plan.unverified) {
+      problems.add(`${item.checkpoint.prefix}: not released, ${item.reason}`);
+    }
     for (const checkpoint of plan.unreleasable) {
       problems.add(`${checkpoint.prefix}: not released, its path holds wildcard characters (*, ?, [ or ]) that a task path cannot take`);
     }
     log(`plan: ${plan.next.kind}: ${plan.next.reason} (${plan.kept.length} kept, ${plan.released.length} released before, `
-      + `${plan.settling.length} settling, ${plan.incomplete.length} incomplete in the lake${plan.incomplete.length > 0 ? `: ${names(plan.incomplete)}` : ''})`);
+      + `${plan.settling.length} settling, ${plan.unverified.length} not verified, ${plan.incomplete.length} incomplete in the lake${plan.incomplete.length > 0 ? `: ${names(plan.incomplete)}` : ''})`);
 
     if (plan.next.kind === 'none') {
       break;

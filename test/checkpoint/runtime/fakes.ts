@@ -216,6 +216,9 @@ export class FakeLake {
   public readonly objects = new Map<string, LakeObject>();
   public pageSize = 1000;
 
+  /** Bodies of objects that GetObject answers (keys without one answer NoSuchKey). */
+  public readonly bodies = new Map<string, string>();
+
   public constructor(public readonly bucket: string) {}
 
   public get client(): S3Client {
@@ -226,14 +229,27 @@ export class FakeLake {
     this.objects.set(key, { key, size, lastModifiedMs });
   }
 
+  /** Puts an object with a text body (its size is the body's length in bytes). */
+  public putText(key: string, text: string, lastModifiedMs: number): void {
+    this.put(key, Buffer.byteLength(text), lastModifiedMs);
+    this.bodies.set(key, text);
+  }
+
   public async send(command: { constructor: { name: string }; input: any }): Promise<any> {
     const name = command.constructor.name.replace(/Command$/, '');
     this.calls.push({ name, input: command.input });
     await Promise.resolve();
+    const input = command.input;
+    if (name === 'GetObject' && input.Bucket === this.bucket) {
+      const body = this.bodies.get(input.Key);
+      if (body === undefined) {
+        throw sdkError('NoSuchKey', 404, 'The specified key does not exist.');
+      }
+      return { Body: { transformToString: async () => body } };
+    }
     if (name !== 'ListObjectsV2') {
       throw new Error(`FakeLake: unexpected command ${command.constructor.name}`);
     }
-    const input = command.input;
     if (input.Bucket !== this.bucket) {
       throw sdkError('NoSuchBucket', 404, 'The specified bucket does not exist');
     }

@@ -332,3 +332,48 @@ describe('runRelease: more than 100 releasable checkpoints', () => {
     expect(outcome.summary.released).toBe(50);
   });
 });
+
+describe('runRelease: size manifests', () => {
+  const manifest = { name: '.export-sizes', required: true };
+  const fullText = '1048576 __0_0.distcp\n1048576 __1_0.distcp\n100 .metadata\n';
+
+  test('reads the manifests of the expired checkpoints only, releases the verified ones, reports the rest', async () => {
+    const { fsx, lake, deps, lines } = setup();
+    writeRun(lake, 'r', 5);
+    lake.putText('checkpoints/r/1/.export-sizes', fullText, T0 + 2000);
+    lake.putText('checkpoints/r/2/.export-sizes', `${fullText}4096 __2_0.distcp\n`, T0 + HOUR + 2000); // a shard not exported yet
+    lake.putText('checkpoints/r/5/.export-sizes', fullText, T0 + 4 * HOUR + 2000);
+    // r/3 has no manifest.
+    const outcome = await runRelease(config({ sizeManifest: manifest }), deps);
+    expect(createdPaths(fsx)).toEqual([['checkpoints/r/1']]);
+    expect(lake.calls.filter((call) => call.name === 'GetObject').map((call) => call.input.Key).sort())
+      .toEqual(['checkpoints/r/1/.export-sizes', 'checkpoints/r/2/.export-sizes']);
+    expect(outcome.summary.released).toBe(1);
+    expect(outcome.summary.problems).toEqual([
+      'checkpoints/r/2/: not released, export not verified: 1 file(s) not in the lake yet (__2_0.distcp)',
+      'checkpoints/r/3/: not released, no size manifest .export-sizes in the lake: its export cannot be verified',
+    ]);
+    expect(lines.some((line) => line.includes('2 not verified'))).toBe(true);
+  });
+
+  test('a manifest that cannot be read keeps its checkpoint on the file system', async () => {
+    const { fsx, lake, deps } = setup();
+    writeRun(lake, 'r', 3);
+    lake.put('checkpoints/r/1/.export-sizes', 50, T0 + 2000); // listed, but GetObject answers NoSuchKey
+    const outcome = await runRelease(config({ sizeManifest: manifest }), deps);
+    expect(createdPaths(fsx)).toEqual([]);
+    expect(outcome.summary.problems).toEqual([
+      expect.stringMatching(/^checkpoints\/r\/1\/: not released, its size manifest could not be read: GetObject s3:\/\/lake\/checkpoints\/r\/1\/\.export-sizes: NoSuchKey/),
+    ]);
+  });
+
+  test('a manifest larger than the handler reads is not fetched', async () => {
+    const { fsx, lake, deps } = setup();
+    writeRun(lake, 'r', 3);
+    lake.put('checkpoints/r/1/.export-sizes', 64 * 1024 * 1024, T0 + 2000);
+    const outcome = await runRelease(config({ sizeManifest: manifest }), deps);
+    expect(createdPaths(fsx)).toEqual([]);
+    expect(lake.calls.filter((call) => call.name === 'GetObject')).toEqual([]);
+    expect(outcome.summary.problems[0]).toContain('67108864 bytes, more than the 16777216 the handler reads');
+  });
+});
