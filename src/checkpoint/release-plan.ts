@@ -132,6 +132,8 @@ export interface TaskView {
   /** The task's paths; empty means the whole file system. */
   readonly paths: readonly string[];
   readonly creationTimeMs: number;
+  /** When the task ended (EndTime), once it has. */
+  readonly endTimeMs?: number;
   /** Status.FailedCount, when reported. */
   readonly failedCount?: number;
 }
@@ -371,6 +373,16 @@ export function releaseTaskRequest(fileSystemId: string, step: ReleaseStep,
     ReleaseConfiguration: { DurationSinceLastAccess: { Unit: 'DAYS', Value: days } },
     Report: report,
   };
+}
+
+/**
+ * A task cancelled while a run goes on (CANCELING, or CANCELED after `sinceMs`), or undefined. The
+ * tier cancels the file system's tasks when its stack deletes it, so that FSx can delete the file
+ * system: a run that sees a cancellation stops creating tasks rather than start one that would
+ * block the deletion (a person cancelling a task is obeyed the same way; the next run decides).
+ */
+export function cancelledSince(tasks: readonly TaskView[], sinceMs: number): TaskView | undefined {
+  return tasks.find((task) => task.lifecycle === 'CANCELING' || (task.lifecycle === 'CANCELED' && (task.endTimeMs ?? 0) >= sinceMs));
 }
 
 /** True for the error CreateDataRepositoryTask returns while another task runs (wait and retry). */

@@ -38,6 +38,14 @@ export interface CancelTasksDeps {
 /** How often Delete looks at the tasks while they end. */
 export const CANCEL_POLL_MS = 10_000;
 
+/**
+ * How long Delete watches the file system after the last task it saw running ended: a release run
+ * that was listing the lake when the schedule was deleted may still create a task, within about one
+ * listing's time. A run that sees a task cancelled creates none (release.ts), so only such a run
+ * can, and Delete cancels it too.
+ */
+export const CANCEL_QUIET_MS = 90_000;
+
 /** The lifecycles CancelDataRepositoryTask accepts. */
 const CANCELLABLE: ReadonlySet<string> = new Set(['PENDING', 'EXECUTING']);
 
@@ -70,6 +78,7 @@ export async function onCancelTasksEvent(event: ProviderEvent<CancelTasksResourc
   const log = (line: string) => deps.log(`Delete ${fileSystemId}: ${line}`);
   const cancelled = new Set<string>();
   let lastWait = '';
+  let lastRunningMs = deps.nowMs();
   for (;;) {
     let tasks: TaskView[];
     try {
@@ -96,11 +105,17 @@ export async function onCancelTasksEvent(event: ProviderEvent<CancelTasksResourc
       }
       cancelled.add(task.taskId);
     }
-    if (running.length === 0) {
-      log(`no data repository task runs on the file system (${cancelled.size} cancelled): it can be deleted`);
-      return { PhysicalResourceId: physicalResourceId, Data: { CancelledTasks: String(cancelled.size) } };
-    }
     const remaining = deps.deadlineMs - deps.nowMs();
+    if (running.length === 0) {
+      const quietMs = deps.nowMs() - lastRunningMs;
+      if (quietMs >= CANCEL_QUIET_MS || remaining <= 0) {
+        log(`no data repository task has run on the file system for ${Math.round(quietMs / 1000)} s (${cancelled.size} cancelled): it can be deleted`);
+        return { PhysicalResourceId: physicalResourceId, Data: { CancelledTasks: String(cancelled.size) } };
+      }
+      await deps.sleep(Math.min(CANCEL_POLL_MS, CANCEL_QUIET_MS - quietMs, remaining));
+      continue;
+    }
+    lastRunningMs = deps.nowMs();
     if (remaining <= 0) {
       throw new Error(`${fileSystemId}: data repository tasks still run at the handler's deadline: ${describe(running)}. `
         + 'FSx cannot delete a file system while one of its tasks is PENDING or EXECUTING; '

@@ -24,7 +24,7 @@ import { listCheckpoints } from './listing';
 import { describeTask, listFileSystemTasks, RUNNING_LIFECYCLES } from './tasks';
 import { CheckpointHandlerConfig, RunOutcome } from '../handler/contract';
 import {
-  isTaskExecutingError, MAX_SIZE_MANIFEST_BYTES, MAX_TASK_PATHS, planRelease, ReleasePlan, releaseTaskRequest, TaskView,
+  cancelledSince, isTaskExecutingError, MAX_SIZE_MANIFEST_BYTES, MAX_TASK_PATHS, planRelease, ReleasePlan, releaseTaskRequest, TaskView,
 } from '../release-plan';
 import { Checkpoint, CheckpointListing, newestCompleteMs } from '../rules';
 
@@ -110,6 +110,7 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
     }
   };
 
+  const startedMs = deps.nowMs();
   const problems = new Set<string>();
   const releasedPaths = new Set<string>();
   const manifestTexts = new Map<string, string | Error>();
@@ -122,6 +123,7 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
   for (;;) {
     listing = await listCheckpoints(deps.s3, config.lake.bucket, scheme);
     const tasks = await listFileSystemTasks(deps.fsx, lustre.fileSystemId);
+    const cancelled = cancelledSince(tasks, startedMs);
     plan = planRelease(listing.checkpoints, tasks, {
       repository, keepLatest: config.scheme.keepLatest, settleMs: lustre.settleMs, nowMs: deps.nowMs(), sizeManifest,
     });
@@ -144,6 +146,14 @@ export async function runRelease(config: CheckpointHandlerConfig, deps: ReleaseD
       + `${plan.settling.length} settling, ${plan.unverified.length} not verified, ${plan.incomplete.length} incomplete in the lake${plan.incomplete.length > 0 ? `: ${names(plan.incomplete)}` : ''})`);
 
     if (plan.next.kind === 'none') {
+      break;
+    }
+    if (cancelled !== undefined) {
+      // The tier's stack may be deleting the file system (it cancels every task first): a new task
+      // would block that deletion. Stop; the next run, if there is one, decides.
+      waiting = `task ${cancelled.taskId} (${cancelled.type}) was cancelled during this run (${cancelled.lifecycle}): `
+        + `no new task; ${plan.releasable.length} checkpoint(s) wait for the next run`;
+      log(`stop: ${waiting}`);
       break;
     }
     if (plan.next.kind === 'wait') {

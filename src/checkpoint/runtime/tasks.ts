@@ -34,6 +34,7 @@ export function taskView(task: DataRepositoryTask): TaskView {
     paths: task.Paths ?? [],
     // No creation time: 0, so the task never counts as a release made after a checkpoint's export.
     creationTimeMs: task.CreationTime?.getTime() ?? 0,
+    endTimeMs: task.EndTime?.getTime(),
     failedCount: task.Status?.FailedCount,
   };
 }

@@ -1,6 +1,6 @@
 import { FakeClock, FakeFsx, HOUR, MINUTE, SECOND, T0 } from './fakes';
 import { CancelTasksResourceProperties } from '../../../src/checkpoint/handler/contract';
-import { CANCEL_POLL_MS, onCancelTasksEvent } from '../../../src/checkpoint/runtime/cancel-tasks';
+import { CANCEL_POLL_MS, CANCEL_QUIET_MS, onCancelTasksEvent } from '../../../src/checkpoint/runtime/cancel-tasks';
 import { OnEventResponse, ProviderEvent } from '../../../src/core/provider-event';
 import { sdkError } from '../../transfer/engine/fake-s3';
 
@@ -127,12 +127,32 @@ describe('onCancelTasksEvent: Delete', () => {
     await expect(onCancelTasksEvent(event('Delete'), deps)).resolves.toEqual({ PhysicalResourceId: `cancel-tasks-${FS}`, Data: { CancelledTasks: '0' } });
   });
 
-  test('nothing runs: returns at once', async () => {
+  test('nothing runs: watches the file system for the quiet time, cancels nothing', async () => {
     const { fsx, deps, clock } = setup();
     fsx.addTask({ FileSystemId: FS, lifecycle: 'SUCCEEDED', endsAtMs: 0 });
     await onCancelTasksEvent(event('Delete'), deps);
     expect(cancelledIds(fsx)).toEqual([]);
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(CANCEL_QUIET_MS);
+  });
+
+  test('a release run that was listing creates its task after the first look: cancelled within the quiet time', async () => {
+    const { fsx, deps, clock } = setup();
+    let late: ReturnType<FakeFsx['addTask']> | undefined;
+    const sleep = async (ms: number) => {
+      await clock.sleep(ms);
+      if (clock.sleeps.reduce((a, b) => a + b, 0) >= 60_000) {
+        late ??= fsx.addTask({ FileSystemId: FS, Type: 'RELEASE_DATA_FROM_FILESYSTEM', lifecycle: 'PENDING', cancelMs: MINUTE });
+      }
+    };
+    await onCancelTasksEvent(event('Delete'), { ...deps, sleep });
+    expect(cancelledIds(fsx)).toEqual([late!.TaskId]);
+    expect(fsx.lifecycleOf(late!)).toBe('CANCELED');
+  });
+
+  test('the deadline during the quiet time: returns (nothing runs), never sleeps past it', async () => {
+    const { deps, clock } = setup();
+    await expect(onCancelTasksEvent(event('Delete'), { ...deps, deadlineMs: clock.now + 25_000 })).resolves.toMatchObject({ Data: { CancelledTasks: '0' } });
+    expect(clock.sleeps).toEqual([10_000, 10_000, 5_000]);
   });
 
   test('a Delete without a file system id (a failed Create rolled back) succeeds without a call', async () => {

@@ -124,6 +124,7 @@ export class FakeFsx {
       Lifecycle: lifecycle,
       Paths: task.Paths,
       CreationTime: task.CreationTime,
+      EndTime: RUNNING.has(lifecycle) ? undefined : new Date(task.endsAtMs),
       Status: RUNNING.has(lifecycle)
         ? { TotalCount: 0, SucceededCount: 0, FailedCount: 0 }
         : { TotalCount: 10, SucceededCount: 10 - task.failedCount, FailedCount: task.failedCount },

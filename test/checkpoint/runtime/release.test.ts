@@ -1,3 +1,4 @@
+import { CancelDataRepositoryTaskCommand } from '@aws-sdk/client-fsx';
 import { FakeClock, FakeFsx, FakeLake, HOUR, MINUTE, T0 } from './fakes';
 import { CheckpointHandlerConfig } from '../../../src/checkpoint/handler/contract';
 import { RELEASE_TASK } from '../../../src/checkpoint/release-plan';
@@ -193,6 +194,29 @@ describe('runRelease: the file system\'s tasks', () => {
     expect(fsx.tasks.at(-1)!.CreationTime.getTime()).toBeGreaterThanOrEqual(exporting.endsAtMs);
     expect(createdPaths(fsx)).toEqual([['checkpoints/r/1', 'checkpoints/r/2']]);
     expect(outcome.summary.waiting).toBeUndefined();
+  });
+
+  test('the task it waits for is cancelled (the stack deletes the file system): no new task, the run stops', async () => {
+    const { fsx, lake, deps, clock } = setup();
+    writeRun(lake, 'r', 4);
+    const exporting = fsx.addTask({ FileSystemId: FS, lifecycle: 'EXECUTING', endsAtMs: NOW + HOUR, cancelMs: 20_000 });
+    const sleep = async (ms: number) => {
+      await clock.sleep(ms);
+      if (exporting.lifecycle === 'EXECUTING') {
+        await fsx.client.send(new CancelDataRepositoryTaskCommand({ TaskId: exporting.TaskId }));
+      }
+    };
+    const outcome = await runRelease(config(), { ...deps, sleep });
+    expect(createdPaths(fsx)).toEqual([]);
+    expect(outcome.summary.waiting).toMatch(new RegExp(`^task ${exporting.TaskId} \\(EXPORT_TO_REPOSITORY\\) was cancelled during this run \\(CANCELING\\): no new task`));
+  });
+
+  test('a task cancelled before the run started does not stop it', async () => {
+    const { fsx, lake, deps } = setup();
+    writeRun(lake, 'r', 4);
+    fsx.addTask({ FileSystemId: FS, lifecycle: 'CANCELED', endsAtMs: NOW - HOUR });
+    await runRelease(config(), deps);
+    expect(createdPaths(fsx)).toEqual([['checkpoints/r/1', 'checkpoints/r/2']]);
   });
 
   test('DataRepositoryTaskExecuting on create: waits, plans again, then succeeds', async () => {
