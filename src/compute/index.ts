@@ -1,0 +1,3 @@
+export { AcceleratorKind, NetworkInterfaceType } from './instance-types';
+export type { EfaInterfaceCounts, EfaNetworkInterface, InstanceTypeFacts } from './instance-types';
+export * from './accelerated-instance-types';
