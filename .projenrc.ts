@@ -162,7 +162,7 @@ project.eslint?.addOverride({
 //   core  <-  data-lake, transfer  <-  express, lustre (may use transfer)  <-  checkpoint (may use the storage areas)
 // Pure modules (rules, sizing, prices, clients, listed keys, the engine) import no aws-cdk-lib;
 // runtime code (the engine, handlers, the command line) imports no construct.
-const AREAS = ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'network', 'cli'];
+const AREAS = ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'network', 'compute', 'cli'];
 /** The pure modules of core, which runtime code may import. */
 const PURE_CORE = ['./core/listed-keys.ts', './core/s3-names.ts', './core/zones.ts', './core/prices.ts', './core/provider-event.ts'];
 /** The checkpoint area's pure modules and runtime code, which the handler and the command line may import. */
@@ -173,13 +173,15 @@ project.eslint?.addRules({
   'import/no-restricted-paths': ['error', {
     zones: [
       ...zone('core', AREAS, 'core is the bottom layer: it imports no area above it'),
-      ...zone('data-lake', ['transfer', 'express', 'lustre', 'checkpoint', 'network', 'cli'], 'the data lake imports core only'),
-      ...zone('transfer', ['data-lake', 'express', 'lustre', 'checkpoint', 'network', 'cli'], 'transfer imports core only'),
-      ...zone('express', ['data-lake', 'lustre', 'checkpoint', 'network', 'cli'], 'express imports core and transfer only'),
-      ...zone('lustre', ['data-lake', 'express', 'checkpoint', 'network', 'cli'], 'lustre imports core and transfer only'),
-      ...zone('checkpoint', ['network', 'cli'], 'checkpoint imports core, transfer and the storage areas only'),
+      ...zone('data-lake', ['transfer', 'express', 'lustre', 'checkpoint', 'network', 'cli', 'compute'], 'the data lake imports core only'),
+      ...zone('transfer', ['data-lake', 'express', 'lustre', 'checkpoint', 'network', 'cli', 'compute'], 'transfer imports core only'),
+      ...zone('express', ['data-lake', 'lustre', 'checkpoint', 'network', 'cli', 'compute'], 'express imports core and transfer only'),
+      ...zone('lustre', ['data-lake', 'express', 'checkpoint', 'network', 'cli', 'compute'], 'lustre imports core and transfer only'),
+      ...zone('checkpoint', ['network', 'cli', 'compute'], 'checkpoint imports core, transfer and the storage areas only'),
       // Storage and compute take the training zone through core's ITrainingZone, never the network area.
-      ...zone('network', ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'cli'], 'the network imports core only'),
+      ...zone('network', ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'compute', 'cli'], 'the network imports core only'),
+      // Compute takes storage through core's interfaces (IZonalStorage, connections, mount lines), never the storage areas.
+      ...zone('compute', ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'network', 'cli'], 'compute imports core only'),
       // Runtime code: the engine and the command line see pure modules only.
       {
         target: './src/transfer/engine',
@@ -209,7 +211,8 @@ project.eslint?.addRules({
 });
 const PURE_MODULES = ['src/**/rules.ts', 'src/**/sizing.ts', 'src/**/clients.ts', ...PURE_CORE.map((f) => f.replace('./', 'src/')),
   'src/transfer/engine/**', 'src/**/handler.ts', 'src/**/copy-role.ts', 'src/**/*.lambda.ts', 'src/cli/**', 'src/**/contract.ts',
-  'src/checkpoint/release-plan.ts', 'src/checkpoint/copy-out-plan.ts', 'src/checkpoint/runtime/**'];
+  'src/checkpoint/release-plan.ts', 'src/checkpoint/copy-out-plan.ts', 'src/checkpoint/runtime/**', 'src/compute/instance-types.ts',
+  'src/compute/ec2/user-data.ts'];
 project.eslint?.addOverride({
   files: PURE_MODULES,
   rules: {

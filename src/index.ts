@@ -5,3 +5,4 @@ export * from './express';
 export * from './lustre';
 export * from './network';
 export * from './checkpoint';
+export * from './compute';

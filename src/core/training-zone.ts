@@ -23,6 +23,15 @@ export interface ITrainingZone extends IConstruct {
 }
 
 /**
+ * A storage tier that lives in one Availability Zone (`ExpressCache`): compute in another zone is
+ * rejected at synthesis time where both zone IDs are known.
+ */
+export interface IZonalStorage extends IConstruct {
+  /** The Availability Zone ID the tier lives in, such as `use1-az4`. */
+  readonly availabilityZoneId: string;
+}
+
+/**
  * The Availability Zone ID of a subnet, as far as the app knows it: the literal `AvailabilityZoneId`
  * of a subnet placed by zone ID (`TrainingSubnet`, `TrainingVpc`, or any `CfnSubnet` given one), the
  * subnet's `AvailabilityZoneId` attribute (a `Fn::GetAtt` token, known at deploy time) for another

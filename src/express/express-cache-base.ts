@@ -3,7 +3,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { IConstruct } from 'constructs';
 import {
   checkCacheSizeNeedsCache, checkLocalPath, checkReadOnlyFlags, checkWholeNumber, renderMountpointCommand, zonalEndpointUrl,
 } from './clients';
@@ -13,11 +12,12 @@ import { fail } from './private/fail';
 import { checkSessionOnlyStatement } from './rules';
 import { DataLocation } from '../core/data-location';
 import { TrainingStorageError, renderValue } from '../core/errors';
+import { IZonalStorage } from '../core/training-zone';
 import { normalizeKeyPrefix } from '../core/validation';
 import { DatasetCopy, DatasetCopyEngine } from '../transfer/dataset-copy';
 
 /** An S3 Express One Zone directory bucket used as a training data cache. */
-export interface IExpressCache extends IConstruct {
+export interface IExpressCache extends IZonalStorage {
   /** The bucket name: `<base>--<az-id>--x-s3`. */
   readonly bucketName: string;
   /** The bucket ARN: `arn:<partition>:s3express:<region>:<account>:bucket/<name>`. */

@@ -1,12 +1,9 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { scratchIn, thrown } from './fixtures';
 import { ILustreScratch, LustreScratch, LustreStorageType } from '../../src';
 import { plainStack } from '../support/harness';
+import { shellcheck } from '../support/shellcheck';
 
 const DNS = 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com';
 const MOUNT_NAME = 'abcdefgh';
@@ -19,29 +16,6 @@ function imported(stack: Stack, attrs: { storageCapacityGiB?: number; efa?: bool
     securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123456789abcdef0'),
     ...attrs,
   });
-}
-
-/**
- * Runs shellcheck (Debian package `shellcheck`) on a Bash script. CI (CI=true, as `.ci/run` sets it
- * after installing the package) fails without it; elsewhere the check is skipped with a warning.
- */
-function shellcheck(script: string): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lustre-mount-'));
-  const file = path.join(dir, 'user-data.sh');
-  fs.writeFileSync(file, script);
-  const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
-  expect(syntax.stderr).toBe('');
-  expect(syntax.status).toBe(0);
-  const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '--enable=all', file], { encoding: 'utf8' });
-  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    if (process.env.CI === 'true') {
-      throw new Error('shellcheck is not installed: .ci/run installs the Debian package shellcheck; install it (apt-get install -y shellcheck)');
-    }
-    console.warn('shellcheck is not installed (apt-get install -y shellcheck): the mount script was only checked with bash -n');
-    return;
-  }
-  expect(`${result.stdout}${result.stderr}`).toBe('');
-  expect(result.status).toBe(0);
 }
 
 /** A resolved CloudFormation string with the file system's attributes replaced by literal values. */

@@ -1,0 +1,168 @@
+import { Size, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ExpressCache, GpuCapacity, GpuLaunchTemplate, GpuLaunchTemplateProps, TrainingVpc } from '../../../src';
+import { DLAMI_GPU_AL2023_PARAMETER, GPU_LAUNCH_TEMPLATE_DEFAULTS } from '../../../src/compute/ec2/gpu-launch-template';
+import { BOOT_SCRIPT_PATH } from '../../../src/compute/ec2/user-data';
+import { thrown } from '../../lustre/fixtures';
+import { plainStack, plainTemplate } from '../../support/harness';
+
+function network(stack: Stack): TrainingVpc {
+  return new TrainingVpc(stack, 'Vpc', { trainingZoneId: 'use1-az4' });
+}
+
+function launchTemplateIn(props: Partial<GpuLaunchTemplateProps> = {}, stack = plainStack()) {
+  const vpc = network(stack);
+  const gpus = new GpuLaunchTemplate(stack, 'Gpus', { vpc, subnet: vpc.trainingSubnet, instanceType: 'p5.48xlarge', ...props });
+  return { stack, vpc, gpus };
+}
+
+/** The launch template data of the one AWS::EC2::LaunchTemplate. */
+function data(template: Template): any {
+  const found = Object.values<any>(template.findResources('AWS::EC2::LaunchTemplate'));
+  expect(found).toHaveLength(1);
+  return found[0].Properties.LaunchTemplateData;
+}
+
+describe('GpuLaunchTemplate, p5.48xlarge defaults', () => {
+  let stack: Stack;
+  let gpus: GpuLaunchTemplate;
+  let vpc: TrainingVpc;
+  let template: Template;
+  let launchData: any;
+  beforeAll(() => {
+    ({ stack, gpus, vpc } = launchTemplateIn());
+    gpus.addBootCommands('echo storage-mounted');
+    template = plainTemplate(stack);
+    launchData = data(template);
+  });
+
+  test('documented defaults', () => {
+    expect(GPU_LAUNCH_TEMPLATE_DEFAULTS.rootVolumeSize.toGibibytes()).toBe(200);
+    expect(gpus.localCachePath).toBe('/mnt/nvme');
+  });
+
+  test('EFA: one ENA primary, then an efa-only interface per network card (32 on p5), all in the training subnet, no public IP', () => {
+    const interfaces = launchData.NetworkInterfaces;
+    expect(interfaces).toHaveLength(33);
+    expect(interfaces[0]).toMatchObject({ NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: 'interface', AssociatePublicIpAddress: false });
+    expect(interfaces[1]).toMatchObject({ NetworkCardIndex: 0, DeviceIndex: 1, InterfaceType: 'efa-only' });
+    expect(interfaces[32]).toMatchObject({ NetworkCardIndex: 31, DeviceIndex: 0, InterfaceType: 'efa-only' });
+    const subnetId = stack.resolve(vpc.trainingSubnet.subnetId);
+    expect(interfaces.every((item: any) => JSON.stringify(item.SubnetId) === JSON.stringify(subnetId))).toBe(true);
+    expect(interfaces.every((item: any) => item.DeleteOnTermination === true)).toBe(true);
+  });
+
+  test('a cluster placement group', () => {
+    template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
+    expect(launchData.Placement).toEqual({ GroupName: { 'Fn::GetAtt': [expect.stringMatching(/PlacementGroup/), 'GroupName'] } });
+  });
+
+  test('the security group allows all traffic to and from itself (EFA), and HTTPS out; nothing else', () => {
+    const sgId = { 'Fn::GetAtt': [stack.getLogicalId(gpus.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] };
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: '-1', SourceSecurityGroupId: sgId, GroupId: sgId });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { IpProtocol: '-1', DestinationSecurityGroupId: sgId, GroupId: sgId });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+    });
+  });
+
+  test('the Deep Learning AMI (Amazon Linux 2023) from its public SSM parameter; IMDSv2 only; an encrypted gp3 root of 200 GiB', () => {
+    const parameters = template.findParameters('*', { Default: DLAMI_GPU_AL2023_PARAMETER });
+    expect(Object.keys(parameters)).toHaveLength(1);
+    expect(launchData.ImageId).toEqual({ Ref: Object.keys(parameters)[0] });
+    expect(launchData.InstanceType).toBe('p5.48xlarge');
+    expect(launchData.MetadataOptions).toEqual({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 });
+    expect(launchData.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 200, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }]);
+  });
+
+  test('an instance role with no permissions of its own, through an instance profile', () => {
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    expect(launchData.IamInstanceProfile).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/InstanceProfile/), 'Arn'] } });
+    expect(gpus.grantPrincipal).toBe(gpus.role);
+  });
+
+  test('on-demand by default: no capacity reservation, no market options', () => {
+    expect(launchData.CapacityReservationSpecification).toBeUndefined();
+    expect(launchData.InstanceMarketOptions).toBeUndefined();
+  });
+
+  test('user data: the boot script mounts the instance store, then runs the added commands', () => {
+    const text = JSON.stringify(stack.resolve(launchData.UserData));
+    expect(text).toContain(BOOT_SCRIPT_PATH);
+    expect(text).toContain('/mnt/nvme');
+    expect(text.indexOf('echo storage-mounted')).toBeGreaterThan(text.indexOf('mdadm --create'));
+  });
+
+  test('connections: the security group', () => {
+    expect(gpus.connections.securityGroups).toEqual([gpus.securityGroup]);
+  });
+});
+
+describe('GpuLaunchTemplate options', () => {
+  test('without EFA: one interface in the subnet, no placement group', () => {
+    const { stack } = launchTemplateIn({ disableEfa: true });
+    const template = plainTemplate(stack);
+    expect(data(template).NetworkInterfaces).toEqual([expect.objectContaining({ DeviceIndex: 0, AssociatePublicIpAddress: false })]);
+    expect(data(template).NetworkInterfaces[0].InterfaceType).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::PlacementGroup', 0);
+  });
+
+  test('an unknown instance type: no EFA unless counts are given', () => {
+    const plain = launchTemplateIn({ instanceType: 'x9.metal' });
+    expect(plain.gpus.networkInterfaces).toEqual([]);
+    const counted = launchTemplateIn({ instanceType: 'x9.metal', efa: { efaInterfaces: 2, networkCards: 2 } });
+    expect(counted.gpus.networkInterfaces.map((item) => item.interfaceType)).toEqual(['interface', 'efa-only', 'efa-only']);
+  });
+
+  test('a capacity reservation, a Capacity Block for ML', () => {
+    const reserved = launchTemplateIn({ capacity: GpuCapacity.capacityReservation('cr-0123456789abcdef0') });
+    expect(data(plainTemplate(reserved.stack)).CapacityReservationSpecification).toEqual({ CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' } });
+    const block = launchTemplateIn({ capacity: GpuCapacity.capacityBlock('cr-0123456789abcdef0') });
+    const blockData = data(plainTemplate(block.stack));
+    expect(blockData.InstanceMarketOptions).toEqual({ MarketType: 'capacity-block' });
+    expect(blockData.CapacityReservationSpecification).toEqual({ CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' } });
+  });
+
+  test('a root volume size, a cache path, a role of your own, a placement group of your own', () => {
+    const stack = plainStack();
+    const role = new iam.Role(stack, 'Mine', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const placementGroup = new ec2.PlacementGroup(stack, 'Pg', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
+    const { gpus } = launchTemplateIn({ rootVolumeSize: Size.gibibytes(500), localCachePath: '/scratch', role, placementGroup }, stack);
+    const launchData = data(plainTemplate(stack));
+    expect(launchData.BlockDeviceMappings[0].Ebs.VolumeSize).toBe(500);
+    expect(gpus.role).toBe(role);
+    expect(gpus.placementGroup).toBe(placementGroup);
+    expect(JSON.stringify(stack.resolve(launchData.UserData))).toContain("mountpoint -q '/scratch'");
+  });
+});
+
+describe('GpuLaunchTemplate rejects', () => {
+  test('a zonal tier in another zone than the subnet', () => {
+    const stack = plainStack();
+    const cache = new ExpressCache(stack, 'Cache', { availabilityZoneId: 'use1-az6' });
+    expect(thrown(() => launchTemplateIn({ colocatedWith: [cache] }, stack)).message)
+      .toBe('[Test/Gpus] colocatedWith: received Test/Cache in use1-az6; allowed: tiers in the subnet\'s zone use1-az4: '
+        + 'GPUs in another zone than their storage pay cross-zone latency and transfer on every read');
+  });
+
+  test('a tier in the same zone is accepted', () => {
+    const stack = plainStack();
+    const cache = new ExpressCache(stack, 'Cache', { availabilityZoneId: 'use1-az4' });
+    expect(() => launchTemplateIn({ colocatedWith: [cache] }, stack)).not.toThrow();
+  });
+
+  test.each([
+    [{ efa: { efaInterfaces: 33, networkCards: 32 } }, 'efa.efaInterfaces: received 33; allowed: at most networkCards (32): one EFA per network card'],
+    [{ efa: { efaInterfaces: 2, networkCards: 40 } }, 'efa.networkCards: received 40; allowed: at most 32: p5.48xlarge has 32 network cards'],
+    [{ efa: { efaInterfaces: 0, networkCards: 1 } }, 'efa.efaInterfaces: received 0; allowed: a whole number of at least 1'],
+    [{ rootVolumeSize: Size.mebibytes(1500) }, 'rootVolumeSize: received 1.46484375 GiB; allowed: whole GiB from 8 to 16384 (gp3)'],
+    [{ localCachePath: 'nvme' }, 'localCachePath: received "nvme"; allowed: an absolute directory'],
+    [{ localCachePath: '/mnt/../etc' }, 'localCachePath: received "/mnt/../etc"'],
+    [{ capacity: GpuCapacity.capacityBlock('block-1') }, 'capacity: received "block-1"; allowed: a capacity reservation ID such as "cr-0123456789abcdef0"'],
+  ])('%j', (props, expected) => {
+    expect(thrown(() => launchTemplateIn(props as Partial<GpuLaunchTemplateProps>)).message).toContain(`[Test/Gpus] ${expected}`);
+  });
+});
