@@ -22,8 +22,6 @@ export interface IExpressCache extends IZonalStorage {
   readonly bucketName: string;
   /** The bucket ARN: `arn:<partition>:s3express:<region>:<account>:bucket/<name>`. */
   readonly bucketArn: string;
-  /** The Availability Zone ID the bucket lives in. */
-  readonly availabilityZoneId: string;
   /** The bucket as an `s3://` URI: `s3://<bucket>/`. */
   readonly s3Uri: string;
   /** The zonal endpoint: `https://s3express-<az-id>.<region>.amazonaws.com`. */

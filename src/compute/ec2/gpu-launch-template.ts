@@ -53,7 +53,7 @@ export class GpuCapacity {
 
   private constructor(
     /** The kind of capacity. */
-    public readonly type: GpuCapacityType,
+    public readonly capacityType: GpuCapacityType,
     /** The reservation ID, for a reservation or a Capacity Block. */
     public readonly reservationId?: string,
   ) {}
@@ -286,7 +286,7 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
   }
 
   private capacityData(capacity: GpuCapacity): Partial<ec2.CfnLaunchTemplate.LaunchTemplateDataProperty> {
-    if (capacity.type === GpuCapacityType.ON_DEMAND) {
+    if (capacity.capacityType === GpuCapacityType.ON_DEMAND) {
       return {};
     }
     const id = capacity.reservationId ?? '';
@@ -294,7 +294,7 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
       throw TrainingStorageError.invalidProperty(this, 'capacity', renderValue(id), 'a capacity reservation ID such as "cr-0123456789abcdef0"');
     }
     const target = { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: id } } };
-    return capacity.type === GpuCapacityType.CAPACITY_BLOCK
+    return capacity.capacityType === GpuCapacityType.CAPACITY_BLOCK
       ? { ...target, instanceMarketOptions: { marketType: 'capacity-block' } }
       : target;
   }
