@@ -1,8 +1,11 @@
-import { Fn, Lazy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { renderBootUserData, renderNvmeCacheCommands } from './user-data';
+import {
+  renderBootUserData, renderEnvironmentCommands, renderMountpointInstallCommands, renderMountpointMountCommands, renderNvmeCacheCommands,
+} from './user-data';
+import { DataLocation } from '../../core/data-location';
 import { TrainingStorageError, renderValue } from '../../core/errors';
 import { availabilityZoneIdOf, IZonalStorage } from '../../core/training-zone';
 import { checkEfaInterfaceCounts, EfaInterfaceCounts, EfaNetworkInterface, efaCountsFor, instanceFacts, planEfaInterfaces } from '../instance-types';
@@ -57,6 +60,35 @@ export class GpuCapacity {
     /** The reservation ID, for a reservation or a Capacity Block. */
     public readonly reservationId?: string,
   ) {}
+}
+
+/** How {@link GpuLaunchTemplate.mountS3} mounts a data location. */
+export interface S3MountOptions {
+  /** The local directory, such as `/mnt/datasets`. */
+  readonly mountPath: string;
+
+  /**
+   * Mount read-only (datasets). A read-write mount (checkpoints) creates new files; Mountpoint does
+   * not overwrite or delete unless you add `--allow-overwrite` or `--allow-delete`.
+   *
+   * @default true
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * Cache what is read on the instance store (`--cache <localCachePath>/mountpoint/<mount>`).
+   *
+   * @default - true for a read-only mount, false for a read-write one
+   */
+  readonly localCache?: boolean;
+
+  /**
+   * More `mount-s3` options, such as `--incremental-upload` for a checkpoint writer on a directory
+   * bucket, each a flag or a flag and its value joined with `=` (letters, digits, `-`, `=`, `.`).
+   *
+   * @default - none
+   */
+  readonly additionalOptions?: string[];
 }
 
 /** Properties of a {@link GpuLaunchTemplate}. */
@@ -159,6 +191,8 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
   /** Where the instance store is mounted. */
   public readonly localCachePath: string;
   private readonly bootCommands: string[] = [];
+  private readonly environment: Array<[string, string]> = [];
+  private mountpointInstalled = false;
 
   public constructor(scope: Construct, id: string, props: GpuLaunchTemplateProps) {
     super(scope, id);
@@ -234,7 +268,7 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
         ...this.capacityData(capacity),
         userData: Fn.base64(Lazy.string({
           produce: () => ['#!/bin/bash', ...renderBootUserData([
-            ...renderNvmeCacheCommands({ mountPath: this.localCachePath }), ...this.bootCommands,
+            ...renderNvmeCacheCommands({ mountPath: this.localCachePath }), ...this.bootCommands, ...renderEnvironmentCommands(this.environment),
           ])].join('\n'),
         })),
       },
@@ -247,6 +281,55 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
    */
   public addBootCommands(...commands: string[]): void {
     this.bootCommands.push(...commands);
+  }
+
+  /**
+   * Mounts a data location (a lake prefix, an `ExpressCache` location) with Mountpoint for Amazon S3
+   * at every boot, and grants the instance role what the mount needs: read (or read and write) on
+   * the prefix; on a directory bucket a `ReadWrite` session even for a read-only mount, because
+   * Mountpoint creates its sessions without a session mode (the `ReadOnly` grant of
+   * `DataLocation.grantRead` fails its CreateSession).
+   *
+   * The instances need a route to Mountpoint's download (`s3.amazonaws.com`) unless the image has
+   * `mount-s3` installed, and to the bucket (the S3 and S3 Express gateway endpoints of `TrainingVpc`).
+   */
+  public mountS3(location: DataLocation, options: S3MountOptions): iam.Grant {
+    const mountPath = this.checkPath('mountPath', options.mountPath);
+    const readOnly = options.readOnly ?? true;
+    const extraOptions = options.additionalOptions ?? [];
+    for (const option of extraOptions) {
+      if (!/^--[a-z][a-z0-9-]*(=[A-Za-z0-9.\-]+)?$/.test(option)) {
+        throw TrainingStorageError.invalidProperty(this, 'additionalOptions', renderValue(option),
+          'a mount-s3 flag such as "--incremental-upload", or a flag and its value joined with "=" (letters, digits, "-", "=", ".")');
+      }
+    }
+    if (!this.mountpointInstalled) {
+      this.bootCommands.push(...renderMountpointInstallCommands());
+      this.mountpointInstalled = true;
+    }
+    const cacheDir = (options.localCache ?? readOnly) ? `${this.localCachePath}/mountpoint${mountPath}` : undefined;
+    this.bootCommands.push(...renderMountpointMountCommands({
+      bucketName: location.bucketName, prefix: location.prefix, mountPath, region: Stack.of(this).region, readOnly, cacheDir, extraOptions,
+    }));
+    if (location.isDirectoryBucket) {
+      // Mountpoint's CreateSession carries no session mode: a ReadWrite session, even to read.
+      return readOnly ? location.grantWrite(this.role) : location.grantReadWrite(this.role);
+    }
+    return readOnly ? location.grantRead(this.role) : location.grantReadWrite(this.role);
+  }
+
+  /**
+   * Exports an environment variable to every login shell of the instances (`/etc/profile.d`), such
+   * as `CHECKPOINT_DIR` for the training script.
+   */
+  public addEnvironment(name: string, value: string): void {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) {
+      throw TrainingStorageError.invalidProperty(this, 'name', renderValue(name), 'an environment variable name of capital letters, digits and "_"');
+    }
+    if (!Token.isUnresolved(value) && /['\n]/.test(value)) {
+      throw TrainingStorageError.invalidProperty(this, 'value', renderValue(value), 'a value without single quotes or line breaks');
+    }
+    this.environment.push([name, value]);
   }
 
   private checkPath(property: string, path: string): string {

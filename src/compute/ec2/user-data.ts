@@ -97,3 +97,78 @@ export function renderBootUserData(bodyLines: readonly string[]): string[] {
     `systemctl start '${BOOT_UNIT_NAME}'`,
   ];
 }
+
+/**
+ * Where Mountpoint for Amazon S3 is installed from on Amazon Linux 2023, x86_64 (Amazon S3 User
+ * Guide, "Installing Mountpoint": https://docs.aws.amazon.com/AmazonS3/latest/userguide/mountpoint-installation.html).
+ * @internal
+ */
+export const MOUNTPOINT_RPM_URL = 'https://s3.amazonaws.com/mountpoint-s3-release/latest/x86_64/mount-s3.rpm';
+
+/** The lines that install Mountpoint for Amazon S3 unless `mount-s3` is there already. @internal */
+export function renderMountpointInstallCommands(): string[] {
+  return [
+    '# Mountpoint for Amazon S3, unless installed',
+    `if ! command -v mount-s3 > /dev/null; then dnf install -y '${MOUNTPOINT_RPM_URL}'; fi`,
+  ];
+}
+
+/** What {@link renderMountpointMountCommands} takes. @internal */
+export interface MountpointMountInput {
+  /** The bucket (a token passes through). */
+  readonly bucketName: string;
+  /** The key prefix, ending with `/`, or `''` for the whole bucket. */
+  readonly prefix: string;
+  /** The local directory (checked by the caller). */
+  readonly mountPath: string;
+  /** The Region of the bucket (a token passes through). */
+  readonly region: string;
+  readonly readOnly: boolean;
+  /** Mountpoint's cache directory (on the instance store), or undefined for no cache. */
+  readonly cacheDir?: string;
+  /** More `mount-s3` options, each a single word (checked by the caller). */
+  readonly extraOptions: readonly string[];
+}
+
+/**
+ * The lines that mount a bucket prefix with Mountpoint unless already mounted (Mountpoint's
+ * CONFIGURATION.md: `--prefix`, `--region`, `--read-only`, `--cache`, `--allow-other`). The cache
+ * directory is created with owner-only access, as Mountpoint's documentation recommends.
+ * @internal
+ */
+export function renderMountpointMountCommands(input: MountpointMountInput): string[] {
+  const options = [
+    ...(input.prefix === '' ? [] : [`--prefix '${input.prefix}'`]),
+    `--region '${input.region}'`,
+    '--allow-other',
+    ...(input.readOnly ? ['--read-only'] : []),
+    ...(input.cacheDir === undefined ? [] : [`--cache '${input.cacheDir}'`]),
+    ...input.extraOptions,
+  ];
+  return [
+    `# Mountpoint: s3://${input.bucketName}/${input.prefix} at ${input.mountPath}${input.readOnly ? ' (read-only)' : ''}`,
+    `mkdir -p '${input.mountPath}'`,
+    ...(input.cacheDir === undefined ? [] : [`mkdir -p '${input.cacheDir}'`, `chmod 0700 '${input.cacheDir}'`]),
+    `if ! mountpoint -q '${input.mountPath}'; then mount-s3 '${input.bucketName}' '${input.mountPath}' ${options.join(' ')}; fi`,
+  ];
+}
+
+/** The file the boot script writes the instances' environment variables to. @internal */
+export const ENVIRONMENT_FILE = '/etc/profile.d/cdk-training-storage.sh';
+
+/**
+ * The lines that write the environment variables to {@link ENVIRONMENT_FILE}, replacing it at
+ * every boot (names and values checked by the caller: no single quotes or line breaks).
+ * @internal
+ */
+export function renderEnvironmentCommands(variables: ReadonlyArray<readonly [string, string]>): string[] {
+  if (variables.length === 0) {
+    return [];
+  }
+  return [
+    '# Environment variables for the training script',
+    `cat > '${ENVIRONMENT_FILE}' <<'CDK_TRAINING_STORAGE_ENV'`,
+    ...variables.map(([name, value]) => `export ${name}='${value}'`),
+    'CDK_TRAINING_STORAGE_ENV',
+  ];
+}

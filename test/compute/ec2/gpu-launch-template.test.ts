@@ -2,7 +2,7 @@ import { Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ExpressCache, GpuCapacity, GpuLaunchTemplate, GpuLaunchTemplateProps, TrainingVpc } from '../../../src';
+import { ExpressCache, GpuCapacity, GpuLaunchTemplate, GpuLaunchTemplateProps, TrainingDataLake, TrainingVpc } from '../../../src';
 import { DLAMI_GPU_AL2023_PARAMETER, GPU_LAUNCH_TEMPLATE_DEFAULTS } from '../../../src/compute/ec2/gpu-launch-template';
 import { BOOT_SCRIPT_PATH } from '../../../src/compute/ec2/user-data';
 import { thrown } from '../../lustre/fixtures';
@@ -136,6 +136,52 @@ describe('GpuLaunchTemplate options', () => {
     expect(gpus.role).toBe(role);
     expect(gpus.placementGroup).toBe(placementGroup);
     expect(JSON.stringify(stack.resolve(launchData.UserData))).toContain("mountpoint -q '/scratch'");
+  });
+});
+
+describe('GpuLaunchTemplate mounts', () => {
+  let stack: Stack;
+  let template: Template;
+  let userData: string;
+  let lake: TrainingDataLake;
+  let cache: ExpressCache;
+  beforeAll(() => {
+    stack = plainStack();
+    lake = new TrainingDataLake(stack, 'Lake');
+    cache = new ExpressCache(stack, 'Cache', { availabilityZoneId: 'use1-az4' });
+    const { gpus } = launchTemplateIn({ colocatedWith: [cache] }, stack);
+    gpus.mountS3(lake.datasets.child('corpus'), { mountPath: '/mnt/datasets' });
+    gpus.mountS3(cache.location('checkpoints/'), { mountPath: '/mnt/checkpoints', readOnly: false, additionalOptions: ['--incremental-upload'] });
+    gpus.addEnvironment('CHECKPOINT_DIR', '/mnt/checkpoints');
+    template = plainTemplate(stack);
+    userData = JSON.stringify(stack.resolve(data(template).UserData));
+  });
+
+  test('Mountpoint installed once, the lake prefix read-only with the instance-store cache, the cache read-write without', () => {
+    expect(userData.split('dnf install -y').length - 1).toBe(1);
+    expect(userData).toContain("--prefix 'datasets/corpus/' --region '");
+    expect(userData).toContain("--read-only --cache '/mnt/nvme/mountpoint/mnt/datasets'");
+    expect(userData).toMatch(/mount-s3 '.*' '\/mnt\/checkpoints' --prefix 'checkpoints\/' --region '.*' --allow-other --incremental-upload; fi/);
+    expect(userData).toContain("export CHECKPOINT_DIR='/mnt/checkpoints'");
+  });
+
+  test('the role reads the lake prefix only, and gets a ReadWrite session on the directory bucket', () => {
+    const statements = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const reads = statements.find((s) => [s.Action].flat().includes('s3:GetObject'));
+    expect(JSON.stringify(reads.Resource)).toContain('/datasets/corpus/*');
+    expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('s3:PutObject');
+    const sessions = statements.filter((s) => s.Action === 's3express:CreateSession');
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(sessions.some((s) => s.Condition === undefined)).toBe(true);
+  });
+
+  test('rejects a bad option, a bad path, a bad variable', () => {
+    const { gpus } = launchTemplateIn();
+    expect(thrown(() => gpus.mountS3(lake.datasets, { mountPath: '/mnt/x', additionalOptions: ['--cache /tmp'] })).message)
+      .toContain('[Test/Gpus] additionalOptions: received "--cache /tmp"; allowed: a mount-s3 flag');
+    expect(thrown(() => gpus.mountS3(lake.datasets, { mountPath: 'x' })).message).toContain('[Test/Gpus] mountPath: received "x"');
+    expect(thrown(() => gpus.addEnvironment('checkpoint-dir', '/x')).message).toContain('[Test/Gpus] name: received "checkpoint-dir"');
+    expect(thrown(() => gpus.addEnvironment('X', "it's")).message).toContain('[Test/Gpus] value: received "it\'s"; allowed: a value without single quotes');
   });
 });
 
