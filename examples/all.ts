@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { CheckpointTierExpressExampleStack, CheckpointTierLustreExampleStack } from './checkpoint-tier-stacks';
 import { DataLakeExampleStack } from './data-lake-stack';
 import { DatasetCopyExampleStack } from './dataset-copy-stack';
+import { Ec2TrainingExampleStack } from './ec2-training-stack';
 import { ExpressCacheExampleStack } from './express-cache-stack';
 import { LustreScratchExampleStack } from './lustre-scratch-stack';
 import { SeedObjectCopyExampleStack } from './seed-object-copy-stack';
@@ -21,5 +22,6 @@ export function buildExamples(app: App): App {
   new LustreScratchExampleStack(app, 'LustreScratchExample', { env: trainingZoneEnv });
   new CheckpointTierLustreExampleStack(app, 'CheckpointTierLustreExample', { env: trainingZoneEnv });
   new CheckpointTierExpressExampleStack(app, 'CheckpointTierExpressExample', { env: trainingZoneEnv });
+  new Ec2TrainingExampleStack(app, 'Ec2TrainingExample', { env: trainingZoneEnv });
   return app;
 }

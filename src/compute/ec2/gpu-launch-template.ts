@@ -160,6 +160,22 @@ export interface GpuLaunchTemplateProps {
    * @default - a new role that EC2 assumes, with no permissions: grant it the locations it mounts
    */
   readonly role?: iam.IRole;
+
+  /**
+   * IMDSv2 response hop limit: 1 keeps instance credentials on the instance (the Control Tower rule
+   * CT.EC2.PR.2 requires it); containers with bridge networking need 2.
+   *
+   * @default 1
+   */
+  readonly metadataHopLimit?: number;
+
+  /**
+   * CloudWatch detailed monitoring (1-minute instance metrics; the Control Tower rule CT.EC2.PR.10
+   * requires it).
+   *
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
 }
 
 /**
@@ -253,12 +269,17 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
       }];
 
     const capacity = props.capacity ?? GpuCapacity.onDemand();
+    const hopLimit = props.metadataHopLimit ?? 1;
+    if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) {
+      throw TrainingStorageError.invalidProperty(this, 'metadataHopLimit', renderValue(hopLimit), 'a whole number from 1 to 64');
+    }
     this.launchTemplate = new ec2.CfnLaunchTemplate(this, 'Resource', {
       launchTemplateData: {
         imageId: image.imageId,
         instanceType: props.instanceType,
         iamInstanceProfile: { arn: profile.attrArn },
-        metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 2 },
+        metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: hopLimit },
+        monitoring: { enabled: props.detailedMonitoring ?? true },
         blockDeviceMappings: [{
           deviceName: '/dev/xvda',
           ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },

@@ -73,7 +73,8 @@ describe('GpuLaunchTemplate, p5.48xlarge defaults', () => {
     expect(Object.keys(parameters)).toHaveLength(1);
     expect(launchData.ImageId).toEqual({ Ref: Object.keys(parameters)[0] });
     expect(launchData.InstanceType).toBe('p5.48xlarge');
-    expect(launchData.MetadataOptions).toEqual({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 });
+    expect(launchData.MetadataOptions).toEqual({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 });
+    expect(launchData.Monitoring).toEqual({ Enabled: true });
     expect(launchData.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 200, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }]);
   });
 
@@ -124,6 +125,13 @@ describe('GpuLaunchTemplate options', () => {
     const blockData = data(plainTemplate(block.stack));
     expect(blockData.InstanceMarketOptions).toEqual({ MarketType: 'capacity-block' });
     expect(blockData.CapacityReservationSpecification).toEqual({ CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' } });
+  });
+
+  test('hop limit 2 for containers, detailed monitoring off', () => {
+    const { stack } = launchTemplateIn({ metadataHopLimit: 2, detailedMonitoring: false });
+    const launchData = data(plainTemplate(stack));
+    expect(launchData.MetadataOptions.HttpPutResponseHopLimit).toBe(2);
+    expect(launchData.Monitoring).toEqual({ Enabled: false });
   });
 
   test('a root volume size, a cache path, a role of your own, a placement group of your own', () => {
@@ -205,6 +213,7 @@ describe('GpuLaunchTemplate rejects', () => {
     [{ efa: { efaInterfaces: 2, networkCards: 40 } }, 'efa.networkCards: received 40; allowed: at most 32: p5.48xlarge has 32 network cards'],
     [{ efa: { efaInterfaces: 0, networkCards: 1 } }, 'efa.efaInterfaces: received 0; allowed: a whole number of at least 1'],
     [{ rootVolumeSize: Size.mebibytes(1500) }, 'rootVolumeSize: received 1.46484375 GiB; allowed: whole GiB from 8 to 16384 (gp3)'],
+    [{ metadataHopLimit: 0 }, 'metadataHopLimit: received 0; allowed: a whole number from 1 to 64'],
     [{ localCachePath: 'nvme' }, 'localCachePath: received "nvme"; allowed: an absolute directory'],
     [{ localCachePath: '/mnt/../etc' }, 'localCachePath: received "/mnt/../etc"'],
     [{ capacity: GpuCapacity.capacityBlock('block-1') }, 'capacity: received "block-1"; allowed: a capacity reservation ID such as "cr-0123456789abcdef0"'],
