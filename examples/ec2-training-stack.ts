@@ -15,8 +15,9 @@ export const EC2_MOUNTS = { lustre: '/fsx', dataset: '/mnt/dataset', cache: '/mn
  * only, an encrypted root volume, and a boot script that assembles the instance store (RAID 0) as
  * the local cache, mounts the file system at `/fsx`, the lake's corpus at `/mnt/dataset` and the
  * cache's copy of it at `/mnt/express` (read-only, cached on the instance store), and exports the
- * checkpoint settings as environment variables. The instance role can read exactly the mounted
- * locations; the file system lets the instances in on the Lustre ports.
+ * checkpoint settings as environment variables. The instance role reads the lake's corpus and holds
+ * a session on the cache (a directory bucket session covers the whole bucket); the file system
+ * lets the instances in on the Lustre ports.
  */
 export class Ec2TrainingExampleStack extends Stack {
   public constructor(scope: Construct, id: string, props?: StackProps) {
@@ -40,7 +41,7 @@ export class Ec2TrainingExampleStack extends Stack {
     });
     // The file system: the Lustre ports between the instances and the file system, and the mount at every boot.
     scratch.allowFrom(gpus);
-    gpus.addBootCommands(...scratch.mountCommands({ mountPath: EC2_MOUNTS.lustre }));
+    gpus.addBootCommands('FSx for Lustre', scratch.mountCommands({ mountPath: EC2_MOUNTS.lustre }));
     // The dataset, from the lake and from the cache next to the GPUs (read-only, cached on the NVMe).
     gpus.mountS3(corpus, { mountPath: EC2_MOUNTS.dataset });
     gpus.mountS3(cachedCorpus, { mountPath: EC2_MOUNTS.cache });
@@ -52,6 +53,7 @@ export class Ec2TrainingExampleStack extends Stack {
     }
 
     new CfnOutput(this, 'LaunchTemplateId', { value: gpus.launchTemplate.ref, description: 'Launch p5.48xlarge instances from this template' });
+    new CfnOutput(this, 'LaunchTemplateVersion', { value: gpus.launchTemplate.attrLatestVersionNumber, description: 'Its latest version (CloudFormation does not move the default)' });
     new CfnOutput(this, 'CheckpointDir', { value: `${EC2_MOUNTS.lustre}/${checkpoints.clientSettings.writeTo}`, description: 'Write checkpoints here' });
   }
 }

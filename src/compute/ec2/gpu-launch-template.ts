@@ -3,12 +3,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  renderBootUserData, renderEnvironmentCommands, renderMountpointInstallCommands, renderMountpointMountCommands, renderNvmeCacheCommands,
+  BootBlock, renderBootUserData, renderEnvironmentCommands, renderMountpointInstallCommands, renderMountpointMountCommands, renderNvmeCacheCommands,
+  renderUnmountCommand,
 } from './user-data';
+import { acknowledgeFinding } from '../../core/acknowledge';
 import { DataLocation } from '../../core/data-location';
 import { TrainingStorageError, renderValue } from '../../core/errors';
 import { availabilityZoneIdOf, IZonalStorage } from '../../core/training-zone';
-import { checkEfaInterfaceCounts, EfaInterfaceCounts, EfaNetworkInterface, efaCountsFor, instanceFacts, planEfaInterfaces } from '../instance-types';
+import {
+  AcceleratorKind, checkEfaInterfaceCounts, EfaInterfaceCounts, EfaNetworkInterface, efaCountsFor, instanceFacts, planEfaInterfaces,
+} from '../instance-types';
 
 /**
  * The public SSM parameter of the AWS Deep Learning Base OSS Nvidia Driver GPU AMI (Amazon Linux
@@ -17,6 +21,23 @@ import { checkEfaInterfaceCounts, EfaInterfaceCounts, EfaNetworkInterface, efaCo
  * @internal
  */
 export const DLAMI_GPU_AL2023_PARAMETER = '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id';
+
+/**
+ * The public SSM parameter of the AWS Deep Learning AMI Neuron (Amazon Linux 2023), for Trainium:
+ * AWS Neuron documentation, "Get the DLAMI Neuron AMI ID with SSM parameters"
+ * (`/aws/service/neuron/dlami/base/amazon-linux-2023/latest/image_id`).
+ * @internal
+ */
+export const DLAMI_NEURON_AL2023_PARAMETER = '/aws/service/neuron/dlami/base/amazon-linux-2023/latest/image_id';
+
+/**
+ * Directories a mount must not hide (the system's own). @internal
+ */
+const SYSTEM_DIRECTORIES = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/root', '/run', '/sbin', '/sys', '/tmp', '/usr', '/var'];
+
+/** `mount-s3` options the construct sets itself, or that would keep the boot script from returning. */
+const MANAGED_MOUNTPOINT_OPTIONS = ['--prefix', '--region', '--cache', '--read-only', '--allow-other', '--uid', '--gid', '--foreground',
+  '--help', '--version'];
 
 /** Defaults, stated once and used by the code and its tests. @internal */
 export const GPU_LAUNCH_TEMPLATE_DEFAULTS = {
@@ -84,11 +105,28 @@ export interface S3MountOptions {
 
   /**
    * More `mount-s3` options, such as `--incremental-upload` for a checkpoint writer on a directory
-   * bucket, each a flag or a flag and its value joined with `=` (letters, digits, `-`, `=`, `.`).
+   * bucket or `--allow-delete`, each a flag or a flag and its value joined with `=` (letters,
+   * digits, `-`, `=`, `.`). The options the construct sets (`--prefix`, `--region`, `--cache`,
+   * `--read-only`, `--allow-other`, `--uid`, `--gid`) and `--foreground`, `--help`, `--version` are
+   * rejected.
    *
    * @default - none
    */
   readonly additionalOptions?: string[];
+
+  /**
+   * The user ID that owns the mounted files (`--uid`): the training script's user, for a read-write mount.
+   *
+   * @default - root (Mountpoint's default is the user that mounts, root at boot)
+   */
+  readonly uid?: number;
+
+  /**
+   * The group ID that owns the mounted files (`--gid`).
+   *
+   * @default - root
+   */
+  readonly gid?: number;
 }
 
 /** Properties of a {@link GpuLaunchTemplate}. */
@@ -135,12 +173,15 @@ export interface GpuLaunchTemplateProps {
   /**
    * The cluster placement group of the instances (EFA needs the instances close together).
    *
-   * @default - a new cluster placement group when EFA is on; none without EFA
+   * @default - a new cluster placement group when EFA is on and the capacity is on demand; none
+   * without EFA, or with a capacity reservation or Capacity Block (their instances are placed by the
+   * reservation)
    */
   readonly placementGroup?: ec2.IPlacementGroup;
 
   /**
-   * The size of the encrypted gp3 root volume.
+   * The size of the encrypted gp3 root volume, in whole GiB: at least the image's snapshot (the Deep
+   * Learning AMIs' is much larger than the 8 GiB the construct checks).
    *
    * @default Size.gibibytes(200)
    */
@@ -160,6 +201,14 @@ export interface GpuLaunchTemplateProps {
    * @default - a new role that EC2 assumes, with no permissions: grant it the locations it mounts
    */
   readonly role?: iam.IRole;
+
+  /**
+   * The image.
+   *
+   * @default - the AWS Deep Learning AMI on Amazon Linux 2023 from its public SSM parameter: the Base
+   * OSS Nvidia Driver GPU AMI for NVIDIA types, the Neuron AMI for Trainium types
+   */
+  readonly machineImage?: ec2.IMachineImage;
 
   /**
    * IMDSv2 response hop limit: 1 keeps instance credentials on the instance (the Control Tower rule
@@ -206,14 +255,19 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
   public readonly placementGroup?: ec2.IPlacementGroup;
   /** Where the instance store is mounted. */
   public readonly localCachePath: string;
-  private readonly bootCommands: string[] = [];
+  private readonly bootBlocks: BootBlock[] = [];
+  private readonly stopLines: string[] = [];
   private readonly environment: Array<[string, string]> = [];
-  private mountpointInstalled = false;
+  private readonly mountPaths: string[] = [];
 
   public constructor(scope: Construct, id: string, props: GpuLaunchTemplateProps) {
     super(scope, id);
     this.localCachePath = this.checkPath('localCachePath', props.localCachePath ?? GPU_LAUNCH_TEMPLATE_DEFAULTS.localCachePath);
+    this.mountPaths.push(this.localCachePath);
     this.checkZones(props.subnet, props.colocatedWith ?? []);
+    if (props.disableEfa && props.efa) {
+      throw TrainingStorageError.invalidProperty(this, 'efa', 'EFA counts with disableEfa', 'one of them: counts to launch with EFA, or disableEfa to launch without');
+    }
     this.networkInterfaces = props.disableEfa ? [] : this.planInterfaces(props.instanceType, props.efa);
     const efa = this.networkInterfaces.length > 0;
 
@@ -239,13 +293,16 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
     this.grantPrincipal = this.role;
     const profile = new iam.CfnInstanceProfile(this, 'InstanceProfile', { roles: [this.role.roleName] });
 
+    const capacity = props.capacity ?? GpuCapacity.onDemand();
     if (props.placementGroup) {
       this.placementGroup = props.placementGroup;
-    } else if (efa) {
+    } else if (efa && capacity.capacityType === GpuCapacityType.ON_DEMAND) {
       this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
     }
 
-    const image = ec2.MachineImage.fromSsmParameter(DLAMI_GPU_AL2023_PARAMETER).getImage(this);
+    const trainium = instanceFacts(props.instanceType)?.acceleratorKind === AcceleratorKind.AWS_TRAINIUM;
+    const defaultImage = trainium ? DLAMI_NEURON_AL2023_PARAMETER : DLAMI_GPU_AL2023_PARAMETER;
+    const image = (props.machineImage ?? ec2.MachineImage.fromSsmParameter(defaultImage)).getImage(this);
     const rootGiB = (props.rootVolumeSize ?? GPU_LAUNCH_TEMPLATE_DEFAULTS.rootVolumeSize).toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     if (!Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384) {
       throw TrainingStorageError.invalidProperty(this, 'rootVolumeSize', `${rootGiB} GiB`, 'whole GiB from 8 to 16384 (gp3)');
@@ -258,7 +315,10 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
         subnetId: props.subnet.subnetId,
         groups: [securityGroup.securityGroupId],
         deleteOnTermination: true,
-        associatePublicIpAddress: false,
+        // No AssociatePublicIpAddress: EC2 rejects it, even false, with several network interfaces
+        // ("InvalidParameterCombination: The associatePublicIPAddress parameter cannot be specified
+        // when launching with multiple network interfaces", as reported in aws/karpenter-provider-aws
+        // pull request 5666 and hashicorp/terraform-provider-aws issue 6777).
       }))
       : [{
         deviceIndex: 0,
@@ -268,12 +328,11 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
         associatePublicIpAddress: false,
       }];
 
-    const capacity = props.capacity ?? GpuCapacity.onDemand();
     const hopLimit = props.metadataHopLimit ?? 1;
     if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) {
       throw TrainingStorageError.invalidProperty(this, 'metadataHopLimit', renderValue(hopLimit), 'a whole number from 1 to 64');
     }
-    this.launchTemplate = new ec2.CfnLaunchTemplate(this, 'Resource', {
+    const launchTemplate = new ec2.CfnLaunchTemplate(this, 'Resource', {
       launchTemplateData: {
         imageId: image.imageId,
         instanceType: props.instanceType,
@@ -289,19 +348,35 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
         ...this.capacityData(capacity),
         userData: Fn.base64(Lazy.string({
           produce: () => ['#!/bin/bash', ...renderBootUserData([
-            ...renderNvmeCacheCommands({ mountPath: this.localCachePath }), ...this.bootCommands, ...renderEnvironmentCommands(this.environment),
-          ])].join('\n'),
+            { name: `local cache ${this.localCachePath}`, lines: renderNvmeCacheCommands({ mountPath: this.localCachePath }) },
+            ...(this.environment.length === 0 ? [] : [{ name: 'environment', lines: renderEnvironmentCommands(this.environment) }]),
+            ...this.bootBlocks,
+          ], [...this.stopLines].reverse())].join('\n'),
         })),
       },
     });
+    if (efa) {
+      acknowledgeFinding(launchTemplate, 'cdk-validator-cfnguard::ec2_launch_template_public_ip_disabled_check',
+        'EFA needs several network interfaces, and EC2 rejects AssociatePublicIpAddress (even false) with several; the interfaces '
+        + 'are in the training subnet, which does not map public IPv4 addresses on launch (TrainingVpc, TrainingSubnet).');
+    }
+    this.launchTemplate = launchTemplate;
   }
 
   /**
-   * Adds lines to the boot script, which runs at every boot after the instance store is mounted
-   * (for example a `LustreScratch`'s `mountCommands(...)`). They must be idempotent.
+   * Adds a block to the boot script, which runs at every boot after the instance store is mounted
+   * (for example a `LustreScratch`'s `mountCommands(...)`). The lines must be idempotent. Each block
+   * runs in a subshell of its own with `set -euo pipefail`: a failing block is logged and the
+   * others still run (the unit ends failed).
+   *
+   * @param name what the block does, for the logs (letters, digits, spaces, `-`, `/`, `.`)
+   * @param commands the block's lines
    */
-  public addBootCommands(...commands: string[]): void {
-    this.bootCommands.push(...commands);
+  public addBootCommands(name: string, commands: string[]): void {
+    if (!/^[A-Za-z0-9 ./-]{1,64}$/.test(name)) {
+      throw TrainingStorageError.invalidProperty(this, 'name', renderValue(name), '1 to 64 letters, digits, spaces, "-", "/" and "."');
+    }
+    this.bootBlocks.push({ name, lines: [...commands] });
   }
 
   /**
@@ -315,28 +390,69 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
    * `mount-s3` installed, and to the bucket (the S3 and S3 Express gateway endpoints of `TrainingVpc`).
    */
   public mountS3(location: DataLocation, options: S3MountOptions): iam.Grant {
-    const mountPath = this.checkPath('mountPath', options.mountPath);
     const readOnly = options.readOnly ?? true;
     const extraOptions = options.additionalOptions ?? [];
     for (const option of extraOptions) {
-      if (!/^--[a-z][a-z0-9-]*(=[A-Za-z0-9.\-]+)?$/.test(option)) {
+      const flag = option.split('=')[0];
+      if (!/^--[a-z][a-z0-9-]*(=[A-Za-z0-9.\-]+)?$/.test(option) || MANAGED_MOUNTPOINT_OPTIONS.includes(flag)) {
         throw TrainingStorageError.invalidProperty(this, 'additionalOptions', renderValue(option),
-          'a mount-s3 flag such as "--incremental-upload", or a flag and its value joined with "=" (letters, digits, "-", "=", ".")');
+          'a mount-s3 flag such as "--incremental-upload", or a flag and its value joined with "=" (letters, digits, "-", "=", "."), '
+          + `other than ${MANAGED_MOUNTPOINT_OPTIONS.join(', ')}`);
       }
     }
-    if (!this.mountpointInstalled) {
-      this.bootCommands.push(...renderMountpointInstallCommands());
-      this.mountpointInstalled = true;
+    for (const [property, id] of [['uid', options.uid], ['gid', options.gid]] as const) {
+      if (id !== undefined && (!Number.isInteger(id) || id < 0 || id > 4294967294)) {
+        throw TrainingStorageError.invalidProperty(this, property, renderValue(id), 'a whole number from 0 to 4294967294');
+      }
     }
+    const mountPath = this.checkMountPath(options.mountPath);
     const cacheDir = (options.localCache ?? readOnly) ? `${this.localCachePath}/mountpoint${mountPath}` : undefined;
-    this.bootCommands.push(...renderMountpointMountCommands({
-      bucketName: location.bucketName, prefix: location.prefix, mountPath, region: Stack.of(this).region, readOnly, cacheDir, extraOptions,
-    }));
+    this.bootBlocks.push({
+      name: `Mountpoint ${mountPath}`,
+      lines: [
+        ...renderMountpointInstallCommands(),
+        ...renderMountpointMountCommands({
+          bucketName: location.bucketName,
+          prefix: location.prefix,
+          mountPath,
+          region: Stack.of(this).region,
+          readOnly,
+          cacheDir,
+          uid: options.uid,
+          gid: options.gid,
+          extraOptions,
+        }),
+      ],
+    });
+    this.stopLines.push(renderUnmountCommand(mountPath));
+    return this.grantMount(location, readOnly, extraOptions.includes('--allow-delete'));
+  }
+
+  /**
+   * What a Mountpoint mount needs (Mountpoint's CONFIGURATION.md, "IAM permissions"): list and read;
+   * to write, `s3:PutObject` and `s3:AbortMultipartUpload`; to delete (only with `--allow-delete`),
+   * `s3:DeleteObject`. A directory bucket authorizes with sessions, and Mountpoint's CreateSession
+   * carries no session mode, so it gets a ReadWrite session even to read (awslabs/mountpoint-s3
+   * issue 1076): a session covers the whole bucket, writes included.
+   */
+  private grantMount(location: DataLocation, readOnly: boolean, allowDelete: boolean): iam.Grant {
     if (location.isDirectoryBucket) {
-      // Mountpoint's CreateSession carries no session mode: a ReadWrite session, even to read.
-      return readOnly ? location.grantWrite(this.role) : location.grantReadWrite(this.role);
+      return location.grantWrite(this.role);
     }
-    return readOnly ? location.grantRead(this.role) : location.grantReadWrite(this.role);
+    const read = location.grantRead(this.role);
+    if (readOnly) {
+      return read;
+    }
+    if (allowDelete) {
+      return read.combine(location.grantWrite(this.role));
+    }
+    const write = iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resourceArns: [location.objectsArn],
+    });
+    const key = location.encryptionKey ? location.encryptionKey.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt') : undefined;
+    return key ? read.combine(write).combine(key) : read.combine(write);
   }
 
   /**
@@ -344,13 +460,29 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
    * as `CHECKPOINT_DIR` for the training script.
    */
   public addEnvironment(name: string, value: string): void {
-    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) {
-      throw TrainingStorageError.invalidProperty(this, 'name', renderValue(name), 'an environment variable name of capital letters, digits and "_"');
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || this.environment.some(([existing]) => existing === name)) {
+      throw TrainingStorageError.invalidProperty(this, 'name', renderValue(name),
+        'an environment variable name of capital letters, digits and "_", not added before');
     }
     if (!Token.isUnresolved(value) && /['\n]/.test(value)) {
       throw TrainingStorageError.invalidProperty(this, 'value', renderValue(value), 'a value without single quotes or line breaks');
     }
     this.environment.push([name, value]);
+  }
+
+  /** A mount path: a valid path, not a system directory, not the same as, inside or above another mount. */
+  private checkMountPath(path: string): string {
+    this.checkPath('mountPath', path);
+    const within = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+    const system = SYSTEM_DIRECTORIES.find((dir) => within(path, dir));
+    const other = this.mountPaths.find((existing) => within(path, existing) || within(existing, path));
+    if (path === '/' || system !== undefined || other !== undefined) {
+      throw TrainingStorageError.invalidProperty(this, 'mountPath', renderValue(path),
+        `a directory that is no system directory (${SYSTEM_DIRECTORIES.join(', ')}) and neither holds nor lies in another mount `
+        + `(${this.mountPaths.join(', ')})`);
+    }
+    this.mountPaths.push(path);
+    return path;
   }
 
   private checkPath(property: string, path: string): string {

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ExpressCache, GpuCapacity, GpuLaunchTemplate, GpuLaunchTemplateProps, TrainingDataLake, TrainingVpc } from '../../../src';
-import { DLAMI_GPU_AL2023_PARAMETER, GPU_LAUNCH_TEMPLATE_DEFAULTS } from '../../../src/compute/ec2/gpu-launch-template';
+import { DLAMI_GPU_AL2023_PARAMETER, DLAMI_NEURON_AL2023_PARAMETER, GPU_LAUNCH_TEMPLATE_DEFAULTS } from '../../../src/compute/ec2/gpu-launch-template';
 import { BOOT_SCRIPT_PATH } from '../../../src/compute/ec2/user-data';
 import { thrown } from '../../lustre/fixtures';
 import { plainStack, plainTemplate } from '../../support/harness';
@@ -33,7 +33,7 @@ describe('GpuLaunchTemplate, p5.48xlarge defaults', () => {
   let launchData: any;
   beforeAll(() => {
     ({ stack, gpus, vpc } = launchTemplateIn());
-    gpus.addBootCommands('echo storage-mounted');
+    gpus.addBootCommands('marker', ['echo storage-mounted']);
     template = plainTemplate(stack);
     launchData = data(template);
   });
@@ -43,10 +43,12 @@ describe('GpuLaunchTemplate, p5.48xlarge defaults', () => {
     expect(gpus.localCachePath).toBe('/mnt/nvme');
   });
 
-  test('EFA: one ENA primary, then an efa-only interface per network card (32 on p5), all in the training subnet, no public IP', () => {
+  test('EFA: one ENA primary, then an efa-only interface per network card (32 on p5), all in the training subnet', () => {
     const interfaces = launchData.NetworkInterfaces;
     expect(interfaces).toHaveLength(33);
-    expect(interfaces[0]).toMatchObject({ NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: 'interface', AssociatePublicIpAddress: false });
+    expect(interfaces[0]).toMatchObject({ NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: 'interface' });
+    // EC2 takes AssociatePublicIpAddress with one network interface only.
+    expect(interfaces.some((item: any) => 'AssociatePublicIpAddress' in item)).toBe(false);
     expect(interfaces[1]).toMatchObject({ NetworkCardIndex: 0, DeviceIndex: 1, InterfaceType: 'efa-only' });
     expect(interfaces[32]).toMatchObject({ NetworkCardIndex: 31, DeviceIndex: 0, InterfaceType: 'efa-only' });
     const subnetId = stack.resolve(vpc.trainingSubnet.subnetId);
@@ -118,6 +120,21 @@ describe('GpuLaunchTemplate options', () => {
     expect(counted.gpus.networkInterfaces.map((item) => item.interfaceType)).toEqual(['interface', 'efa-only', 'efa-only']);
   });
 
+  test('Trainium: the Neuron Deep Learning AMI; an image of your own', () => {
+    const trainium = plainTemplate(launchTemplateIn({ instanceType: 'trn2.48xlarge' }).stack);
+    expect(Object.keys(trainium.findParameters('*', { Default: DLAMI_NEURON_AL2023_PARAMETER }))).toHaveLength(1);
+    const own = launchTemplateIn({ machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) });
+    expect(JSON.stringify(data(plainTemplate(own.stack)).ImageId)).toMatch(/^\{"Fn::FindInMap":\["GpusAmiMap/);
+  });
+
+  test('a capacity reservation or Capacity Block: no new placement group (the reservation places the instances)', () => {
+    const reserved = launchTemplateIn({ capacity: GpuCapacity.capacityReservation('cr-0123456789abcdef0') });
+    const template = plainTemplate(reserved.stack);
+    template.resourceCountIs('AWS::EC2::PlacementGroup', 0);
+    expect(data(template).Placement).toBeUndefined();
+    expect(reserved.gpus.placementGroup).toBeUndefined();
+  });
+
   test('a capacity reservation, a Capacity Block for ML', () => {
     const reserved = launchTemplateIn({ capacity: GpuCapacity.capacityReservation('cr-0123456789abcdef0') });
     expect(data(plainTemplate(reserved.stack)).CapacityReservationSpecification).toEqual({ CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' } });
@@ -166,7 +183,8 @@ describe('GpuLaunchTemplate mounts', () => {
   });
 
   test('Mountpoint installed once, the lake prefix read-only with the instance-store cache, the cache read-write without', () => {
-    expect(userData.split('dnf install -y').length - 1).toBe(1);
+    // Each Mountpoint block installs Mountpoint unless it is there (a block may fail on its own).
+    expect(userData.split("if ! command -v mount-s3 > /dev/null; then dnf install -y 'https://s3.amazonaws.com/mountpoint-s3-release/latest/x86_64/mount-s3.rpm'; fi").length - 1).toBe(2);
     expect(userData).toContain("--prefix 'datasets/corpus/' --region '");
     expect(userData).toContain("--read-only --cache '/mnt/nvme/mountpoint/mnt/datasets'");
     expect(userData).toMatch(/mount-s3 '.*' '\/mnt\/checkpoints' --prefix 'checkpoints\/' --region '.*' --allow-other --incremental-upload; fi/);
@@ -183,10 +201,55 @@ describe('GpuLaunchTemplate mounts', () => {
     expect(sessions.some((s) => s.Condition === undefined)).toBe(true);
   });
 
+  test('a read-only mount of a directory bucket: a ReadWrite session (Mountpoint asks for one), on that bucket only', () => {
+    const own = plainStack();
+    const ownCache = new ExpressCache(own, 'Cache', { availabilityZoneId: 'use1-az4' });
+    const { gpus } = launchTemplateIn({}, own);
+    gpus.mountS3(ownCache.location('datasets/'), { mountPath: '/mnt/express' });
+    const statements = Object.values<any>(plainTemplate(own).findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([expect.objectContaining({ Action: 's3express:CreateSession', Effect: 'Allow' })]);
+    expect(statements[0].Condition).toBeUndefined();
+    expect(JSON.stringify(statements[0].Resource)).toContain(':s3express:');
+  });
+
+  test('a read-write mount of a lake prefix: put and abort, no delete unless --allow-delete', () => {
+    const actions = (additionalOptions: string[]) => {
+      const own = plainStack();
+      const ownLake = new TrainingDataLake(own, 'Lake');
+      const { gpus } = launchTemplateIn({}, own);
+      gpus.mountS3(ownLake.checkpoints, { mountPath: '/mnt/checkpoints', readOnly: false, additionalOptions });
+      return Object.values<any>(plainTemplate(own).findResources('AWS::IAM::Policy'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((st: any) => [st.Action].flat());
+    };
+    expect(actions([])).toEqual(expect.arrayContaining(['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject']));
+    expect(actions([])).not.toContain('s3:DeleteObject');
+    expect(actions(['--allow-delete'])).toContain('s3:DeleteObject');
+  });
+
+  test('the stop script unmounts the Mountpoint mounts in reverse order at shutdown', () => {
+    const checkpointsAt = userData.indexOf("then umount '/mnt/checkpoints'");
+    const datasetsAt = userData.indexOf("then umount '/mnt/datasets'");
+    expect(checkpointsAt).toBeGreaterThan(0);
+    expect(datasetsAt).toBeGreaterThan(checkpointsAt);
+  });
+
   test('rejects a bad option, a bad path, a bad variable', () => {
     const { gpus } = launchTemplateIn();
     expect(thrown(() => gpus.mountS3(lake.datasets, { mountPath: '/mnt/x', additionalOptions: ['--cache /tmp'] })).message)
       .toContain('[Test/Gpus] additionalOptions: received "--cache /tmp"; allowed: a mount-s3 flag');
+    for (const option of ['--foreground', '--region=us-west-2', '--read-only']) {
+      expect(thrown(() => gpus.mountS3(lake.datasets, { mountPath: '/mnt/y', additionalOptions: [option] })).message)
+        .toContain(`[Test/Gpus] additionalOptions: received ${JSON.stringify(option)}; allowed: a mount-s3 flag`);
+    }
+    expect(thrown(() => gpus.mountS3(lake.datasets, { mountPath: '/mnt/z', uid: -1 })).message).toContain('[Test/Gpus] uid: received -1; allowed: a whole number');
+    gpus.mountS3(lake.datasets, { mountPath: '/mnt/data' });
+    for (const path of ['/mnt/data', '/mnt/data/sub', '/mnt', '/mnt/nvme/x', '/etc/x', '/usr']) {
+      expect(thrown(() => gpus.mountS3(lake.checkpoints, { mountPath: path })).message)
+        .toContain(`[Test/Gpus] mountPath: received ${JSON.stringify(path)}; allowed: a directory that is no system directory`);
+    }
+    gpus.addEnvironment('A', '1');
+    expect(thrown(() => gpus.addEnvironment('A', '2')).message).toContain('[Test/Gpus] name: received "A"; allowed: an environment variable name of capital letters, digits and "_", not added before');
+    expect(thrown(() => gpus.addBootCommands('x;y', ['true'])).message).toContain('[Test/Gpus] name: received "x;y"');
     expect(thrown(() => gpus.mountS3(lake.datasets, { mountPath: 'x' })).message).toContain('[Test/Gpus] mountPath: received "x"');
     expect(thrown(() => gpus.addEnvironment('checkpoint-dir', '/x')).message).toContain('[Test/Gpus] name: received "checkpoint-dir"');
     expect(thrown(() => gpus.addEnvironment('X', "it's")).message).toContain('[Test/Gpus] value: received "it\'s"; allowed: a value without single quotes');
@@ -213,6 +276,7 @@ describe('GpuLaunchTemplate rejects', () => {
     [{ efa: { efaInterfaces: 2, networkCards: 40 } }, 'efa.networkCards: received 40; allowed: at most 32: p5.48xlarge has 32 network cards'],
     [{ efa: { efaInterfaces: 0, networkCards: 1 } }, 'efa.efaInterfaces: received 0; allowed: a whole number of at least 1'],
     [{ rootVolumeSize: Size.mebibytes(1500) }, 'rootVolumeSize: received 1.46484375 GiB; allowed: whole GiB from 8 to 16384 (gp3)'],
+    [{ efa: { efaInterfaces: 1, networkCards: 1 }, disableEfa: true }, 'efa: received EFA counts with disableEfa; allowed: one of them'],
     [{ metadataHopLimit: 0 }, 'metadataHopLimit: received 0; allowed: a whole number from 1 to 64'],
     [{ localCachePath: 'nvme' }, 'localCachePath: received "nvme"; allowed: an absolute directory'],
     [{ localCachePath: '/mnt/../etc' }, 'localCachePath: received "/mnt/../etc"'],
