@@ -3,3 +3,4 @@ export type { EfaInterfaceCounts, EfaNetworkInterface, InstanceTypeFacts } from 
 export * from './accelerated-instance-types';
 export * from './ec2/gpu-launch-template';
 export * from './gpu-capacity';
+export * from './eks/gpu-nodegroup';

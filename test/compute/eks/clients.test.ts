@@ -55,8 +55,17 @@ describe('Mountpoint volume', () => {
 
   test('a writer: ReadWriteMany, the write flags, uid/gid with allow-other, extra options last; no cache, no prefix, no region', () => {
     const { persistentVolume, persistentVolumeClaim } = renderMountpointVolume({
-      ...base, readOnly: false, prefix: '', region: undefined, localCache: false, allowDelete: true, allowOverwrite: true, incrementalUpload: true,
-      uid: 1000, gid: 2000, extraMountOptions: ['metadata-ttl 300'],
+      ...base,
+      readOnly: false,
+      prefix: '',
+      region: undefined,
+      localCache: false,
+      allowDelete: true,
+      allowOverwrite: true,
+      incrementalUpload: true,
+      uid: 1000,
+      gid: 2000,
+      extraMountOptions: ['metadata-ttl 300'],
     });
     expect(persistentVolume.spec.accessModes).toEqual(['ReadWriteMany']);
     expect(persistentVolumeClaim.spec.accessModes).toEqual(['ReadWriteMany']);
