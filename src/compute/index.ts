@@ -4,3 +4,4 @@ export * from './accelerated-instance-types';
 export * from './ec2/gpu-launch-template';
 export * from './gpu-capacity';
 export * from './eks/gpu-nodegroup';
+export * from './eks/storage-drivers';
