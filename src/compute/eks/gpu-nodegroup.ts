@@ -25,7 +25,10 @@ export const GPU_NODEGROUP_DEFAULTS = {
 
 /** Properties of a {@link GpuNodegroup}. */
 export interface GpuNodegroupProps {
-  /** The cluster (`aws-cdk-lib/aws-eks-v2`) the nodes join. */
+  /**
+   * The cluster (`aws-cdk-lib/aws-eks-v2`) the nodes join. An imported cluster needs its `vpc` and
+   * `clusterSecurityGroupId` attributes (the nodes' security groups).
+   */
   readonly cluster: eks.ICluster;
 
   /**
@@ -339,8 +342,12 @@ export class GpuNodegroup extends Construct implements ec2.IConnectable {
       subnets: { subnets: [props.subnet] },
       amiType: this.amiType,
       launchTemplateSpec: { id: this.launchTemplate.ref, version: this.launchTemplate.attrLatestVersionNumber },
-      // "Set the capacity-type to "CAPACITY_BLOCK"" (capacity-blocks-mng page); a capacity
-      // reservation is on-demand capacity that the launch template targets.
+      // "Set the capacity-type to "CAPACITY_BLOCK"" (capacity-blocks-mng page). A capacity
+      // reservation is on-demand capacity that the launch template targets: managed node groups
+      // "support all accelerated compute purchase options (On-Demand, Spot, On-Demand Capacity
+      // Reservations, Capacity Blocks for ML)" (ml-node-groups page); that the target goes in the
+      // launch template with capacity type ON_DEMAND is AWS's EKS blueprints' pattern
+      // (aws-ia/terraform-aws-eks-blueprints, patterns/targeted-odcr), not stated on an EKS page.
       capacityType: capacity.capacityType === GpuCapacityType.CAPACITY_BLOCK ? eks.CapacityType.CAPACITY_BLOCK : eks.CapacityType.ON_DEMAND,
       ...counts,
       labels: this.labels,
