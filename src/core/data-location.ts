@@ -138,6 +138,26 @@ export class DataLocation {
     return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt')) : grant;
   }
 
+  /**
+   * Lets the grantee mount this location read-only with Mountpoint for Amazon S3 (on an instance, or
+   * through the Mountpoint CSI driver on EKS).
+   *
+   * In a general purpose bucket this is {@link grantRead}. In a directory bucket it is
+   * `s3express:CreateSession` on the bucket **without** the `s3express:SessionMode` condition that
+   * `grantRead` sets, and `kms:GenerateDataKey` and `kms:Decrypt` on the key: Mountpoint creates a
+   * `ReadWrite` session even for a `--read-only` mount ("Mountpoint currently will create a
+   * ReadWrite S3 Express session regardless of the --read-only flag":
+   * https://github.com/awslabs/mountpoint-s3/issues/1076), so a policy that allows `ReadOnly`
+   * sessions only can fail the mount; Mountpoint's own policy for directory buckets is
+   * `CreateSession` without a condition
+   * (https://github.com/awslabs/mountpoint-s3/blob/main/doc/CONFIGURATION.md). The trade-off: IAM then
+   * allows what `grantWrite` allows in that bucket; the mount is read-only because Mountpoint runs
+   * with `--read-only`, not because IAM says so.
+   */
+  public grantMountpointRead(grantee: iam.IGrantable): iam.Grant {
+    return this.isDirectoryBucket ? this.grantSession(grantee, 'ReadWrite') : this.grantRead(grantee);
+  }
+
   /** {@link grantRead} and {@link grantWrite} together. */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     return this.grantRead(grantee).combine(this.grantWrite(grantee));

@@ -189,4 +189,16 @@ describe('DataLocation in an S3 Express One Zone directory bucket', () => {
     });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('s3:');
   });
+
+  test('grantMountpointRead: a session without the ReadOnly condition (Mountpoint opens ReadWrite sessions); grantRead in a general purpose bucket', () => {
+    const stack = plainStack();
+    const mounter = role(stack);
+    directoryLocation(stack).grantMountpointRead(mounter);
+    const statements = stack.resolve((mounter.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON()).Statement;
+    expect(statements).toEqual([{ Action: 's3express:CreateSession', Effect: 'Allow', Resource: expect.anything() }]);
+    const lakeReader = new iam.Role(stack, 'LakeReader', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    DataLocation.fromBucket(importedBucket(stack), 'datasets/').grantMountpointRead(lakeReader);
+    const lake = stack.resolve((lakeReader.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON()).Statement;
+    expect(lake.map((s: any) => s.Action)).toEqual([['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'], 's3:ListBucket']);
+  });
 });

@@ -1,4 +1,4 @@
-import { Fn, Lazy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -6,13 +6,15 @@ import {
   BootBlock, renderBootUserData, renderEnvironmentCommands, renderMountpointInstallCommands, renderMountpointMountCommands, renderNvmeCacheCommands,
   renderUnmountCommand,
 } from './user-data';
-import { acknowledgeFinding } from '../../core/acknowledge';
 import { DataLocation } from '../../core/data-location';
 import { TrainingStorageError, renderValue } from '../../core/errors';
-import { availabilityZoneIdOf, IZonalStorage } from '../../core/training-zone';
+import { IZonalStorage } from '../../core/training-zone';
+import { GpuCapacity, GpuCapacityType } from '../gpu-capacity';
+import { AcceleratorKind, EfaInterfaceCounts, EfaNetworkInterface, instanceFacts } from '../instance-types';
 import {
-  AcceleratorKind, checkEfaInterfaceCounts, EfaInterfaceCounts, EfaNetworkInterface, efaCountsFor, instanceFacts, planEfaInterfaces,
-} from '../instance-types';
+  acknowledgeEfaPublicIp, capacityLaunchData, checkColocation, efaSecurityGroup, networkInterfacesData, planNetworkInterfaces, rootVolumeGiB,
+  rootVolumeMapping,
+} from '../private/launch-template-parts';
 
 /**
  * The public SSM parameter of the AWS Deep Learning Base OSS Nvidia Driver GPU AMI (Amazon Linux
@@ -44,44 +46,6 @@ export const GPU_LAUNCH_TEMPLATE_DEFAULTS = {
   rootVolumeSize: Size.gibibytes(200),
   localCachePath: '/mnt/nvme',
 } as const;
-
-/** How GPU instances get their capacity. */
-export enum GpuCapacityType {
-  /** On-demand capacity. */
-  ON_DEMAND = 'ON_DEMAND',
-  /** An On-Demand Capacity Reservation, by ID. */
-  CAPACITY_RESERVATION = 'CAPACITY_RESERVATION',
-  /** An EC2 Capacity Block for ML, by its reservation ID. */
-  CAPACITY_BLOCK = 'CAPACITY_BLOCK',
-}
-
-/** Where GPU instances get their capacity: on demand, a capacity reservation, or a Capacity Block for ML. */
-export class GpuCapacity {
-  /** On-demand capacity (no reservation). */
-  public static onDemand(): GpuCapacity {
-    return new GpuCapacity(GpuCapacityType.ON_DEMAND);
-  }
-
-  /** An On-Demand Capacity Reservation (`cr-...`): instances launch into it and nowhere else. */
-  public static capacityReservation(reservationId: string): GpuCapacity {
-    return new GpuCapacity(GpuCapacityType.CAPACITY_RESERVATION, reservationId);
-  }
-
-  /**
-   * An EC2 Capacity Block for ML (`cr-...`): the launch template asks for the `capacity-block`
-   * market and targets the block's reservation.
-   */
-  public static capacityBlock(reservationId: string): GpuCapacity {
-    return new GpuCapacity(GpuCapacityType.CAPACITY_BLOCK, reservationId);
-  }
-
-  private constructor(
-    /** The kind of capacity. */
-    public readonly capacityType: GpuCapacityType,
-    /** The reservation ID, for a reservation or a Capacity Block. */
-    public readonly reservationId?: string,
-  ) {}
-}
 
 /** How {@link GpuLaunchTemplate.mountS3} mounts a data location. */
 export interface S3MountOptions {
@@ -264,24 +228,17 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
     super(scope, id);
     this.localCachePath = this.checkPath('localCachePath', props.localCachePath ?? GPU_LAUNCH_TEMPLATE_DEFAULTS.localCachePath);
     this.mountPaths.push(this.localCachePath);
-    this.checkZones(props.subnet, props.colocatedWith ?? []);
+    checkColocation(this, props.subnet, props.colocatedWith ?? []);
     if (props.disableEfa && props.efa) {
       throw TrainingStorageError.invalidProperty(this, 'efa', 'EFA counts with disableEfa', 'one of them: counts to launch with EFA, or disableEfa to launch without');
     }
-    this.networkInterfaces = props.disableEfa ? [] : this.planInterfaces(props.instanceType, props.efa);
+    this.networkInterfaces = planNetworkInterfaces(this, props.instanceType, props.efa, props.disableEfa);
     const efa = this.networkInterfaces.length > 0;
 
-    // EFA: the security group "must allow all inbound and outbound traffic to and from the security
-    // group itself" (EC2 User Guide, "Get started with EFA and NCCL", step 1); an open egress rule
-    // does not stand in for the self-referencing one, so egress is explicit: the group itself, and
-    // HTTPS out (S3 and the other AWS endpoints, package repositories). Storage tiers add their
-    // ports through `connections` (a LustreScratch's allowFrom, for example).
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `GPU instances of ${this.node.path}: all traffic within the group (EFA), HTTPS out`,
-      allowAllOutbound: false,
-    });
-    securityGroup.connections.allowInternally(ec2.Port.allTraffic(), 'EFA: all traffic within the group');
+    // EFA: the security group allows all traffic to and from itself (efaSecurityGroup); egress is
+    // explicit: the group itself, and HTTPS out (S3 and the other AWS endpoints, package
+    // repositories). Storage tiers add their ports through `connections` (a LustreScratch's allowFrom).
+    const securityGroup = efaSecurityGroup(this, props.vpc, `GPU instances of ${this.node.path}: all traffic within the group (EFA), HTTPS out`);
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS endpoints (S3, S3 Express, ECR, SSM) and package repositories');
     this.securityGroup = securityGroup;
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
@@ -303,31 +260,7 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
     const trainium = instanceFacts(props.instanceType)?.acceleratorKind === AcceleratorKind.AWS_TRAINIUM;
     const defaultImage = trainium ? DLAMI_NEURON_AL2023_PARAMETER : DLAMI_GPU_AL2023_PARAMETER;
     const image = (props.machineImage ?? ec2.MachineImage.fromSsmParameter(defaultImage)).getImage(this);
-    const rootGiB = (props.rootVolumeSize ?? GPU_LAUNCH_TEMPLATE_DEFAULTS.rootVolumeSize).toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384) {
-      throw TrainingStorageError.invalidProperty(this, 'rootVolumeSize', `${rootGiB} GiB`, 'whole GiB from 8 to 16384 (gp3)');
-    }
-    const interfaces = efa
-      ? this.networkInterfaces.map((item) => ({
-        networkCardIndex: item.networkCardIndex,
-        deviceIndex: item.deviceIndex,
-        interfaceType: item.interfaceType,
-        subnetId: props.subnet.subnetId,
-        groups: [securityGroup.securityGroupId],
-        deleteOnTermination: true,
-        // No AssociatePublicIpAddress: EC2 rejects it, even false, with several network interfaces
-        // ("InvalidParameterCombination: The associatePublicIPAddress parameter cannot be specified
-        // when launching with multiple network interfaces", as reported in aws/karpenter-provider-aws
-        // pull request 5666 and hashicorp/terraform-provider-aws issue 6777).
-      }))
-      : [{
-        deviceIndex: 0,
-        subnetId: props.subnet.subnetId,
-        groups: [securityGroup.securityGroupId],
-        deleteOnTermination: true,
-        associatePublicIpAddress: false,
-      }];
-
+    const rootGiB = rootVolumeGiB(this, props.rootVolumeSize ?? GPU_LAUNCH_TEMPLATE_DEFAULTS.rootVolumeSize);
     const hopLimit = props.metadataHopLimit ?? 1;
     if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 64) {
       throw TrainingStorageError.invalidProperty(this, 'metadataHopLimit', renderValue(hopLimit), 'a whole number from 1 to 64');
@@ -339,13 +272,10 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
         iamInstanceProfile: { arn: profile.attrArn },
         metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: hopLimit },
         monitoring: { enabled: props.detailedMonitoring ?? true },
-        blockDeviceMappings: [{
-          deviceName: '/dev/xvda',
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
-        }],
-        networkInterfaces: interfaces,
+        blockDeviceMappings: [rootVolumeMapping(rootGiB)],
+        networkInterfaces: networkInterfacesData(this.networkInterfaces, [securityGroup.securityGroupId], props.subnet.subnetId),
         placement: this.placementGroup ? { groupName: this.placementGroup.placementGroupName } : undefined,
-        ...this.capacityData(capacity),
+        ...capacityLaunchData(this, capacity),
         userData: Fn.base64(Lazy.string({
           produce: () => ['#!/bin/bash', ...renderBootUserData([
             { name: `local cache ${this.localCachePath}`, lines: renderNvmeCacheCommands({ mountPath: this.localCachePath }) },
@@ -355,11 +285,7 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
         })),
       },
     });
-    if (efa) {
-      acknowledgeFinding(launchTemplate, 'cdk-validator-cfnguard::ec2_launch_template_public_ip_disabled_check',
-        'EFA needs several network interfaces, and EC2 rejects AssociatePublicIpAddress (even false) with several; the interfaces '
-        + 'are in the training subnet, which does not map public IPv4 addresses on launch (TrainingVpc, TrainingSubnet).');
-    }
+    acknowledgeEfaPublicIp(launchTemplate, this.networkInterfaces);
     this.launchTemplate = launchTemplate;
   }
 
@@ -491,47 +417,5 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
       throw TrainingStorageError.invalidProperty(this, property, renderValue(path), 'an absolute directory of letters, digits, ".", "_", "-" and "/", such as "/mnt/nvme"');
     }
     return path;
-  }
-
-  private planInterfaces(instanceType: string, counts: EfaInterfaceCounts | undefined): EfaNetworkInterface[] {
-    if (Token.isUnresolved(instanceType)) {
-      throw TrainingStorageError.invalidProperty(this, 'instanceType', 'a token',
-        'a literal instance type such as "p5.48xlarge": the EFA interfaces depend on it');
-    }
-    if (counts !== undefined) {
-      const violation = checkEfaInterfaceCounts(counts, instanceFacts(instanceType));
-      if (violation) {
-        throw TrainingStorageError.invalidProperty(this, `efa.${violation.property}`, violation.received, violation.allowed);
-      }
-    }
-    return planEfaInterfaces(efaCountsFor(instanceType, counts));
-  }
-
-  /** A zonal tier in another zone than the subnet is a mistake: say so (tokens are skipped). */
-  private checkZones(subnet: ec2.ISubnet, tiers: readonly IZonalStorage[]): void {
-    const subnetZone = availabilityZoneIdOf(subnet);
-    if (subnetZone === undefined || Token.isUnresolved(subnetZone)) {
-      return;
-    }
-    for (const tier of tiers) {
-      if (!Token.isUnresolved(tier.availabilityZoneId) && tier.availabilityZoneId !== subnetZone) {
-        throw TrainingStorageError.invalidProperty(this, 'colocatedWith', `${tier.node.path} in ${tier.availabilityZoneId}`,
-          `tiers in the subnet's zone ${subnetZone}: GPUs in another zone than their storage pay cross-zone latency and transfer on every read`);
-      }
-    }
-  }
-
-  private capacityData(capacity: GpuCapacity): Partial<ec2.CfnLaunchTemplate.LaunchTemplateDataProperty> {
-    if (capacity.capacityType === GpuCapacityType.ON_DEMAND) {
-      return {};
-    }
-    const id = capacity.reservationId ?? '';
-    if (!Token.isUnresolved(id) && !/^cr-[0-9a-f]{8,17}$/.test(id)) {
-      throw TrainingStorageError.invalidProperty(this, 'capacity', renderValue(id), 'a capacity reservation ID such as "cr-0123456789abcdef0"');
-    }
-    const target = { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: id } } };
-    return capacity.capacityType === GpuCapacityType.CAPACITY_BLOCK
-      ? { ...target, instanceMarketOptions: { marketType: 'capacity-block' } }
-      : target;
   }
 }
