@@ -3,6 +3,7 @@ import { CheckpointTierExpressExampleStack, CheckpointTierLustreExampleStack } f
 import { DataLakeExampleStack } from './data-lake-stack';
 import { DatasetCopyExampleStack } from './dataset-copy-stack';
 import { Ec2TrainingExampleStack } from './ec2-training-stack';
+import { EksTrainingExampleStack } from './eks-training-stack';
 import { ExpressCacheExampleStack } from './express-cache-stack';
 import { LustreScratchExampleStack } from './lustre-scratch-stack';
 import { SeedObjectCopyExampleStack } from './seed-object-copy-stack';
@@ -23,5 +24,6 @@ export function buildExamples(app: App): App {
   new CheckpointTierLustreExampleStack(app, 'CheckpointTierLustreExample', { env: trainingZoneEnv });
   new CheckpointTierExpressExampleStack(app, 'CheckpointTierExpressExample', { env: trainingZoneEnv });
   new Ec2TrainingExampleStack(app, 'Ec2TrainingExample', { env: trainingZoneEnv });
+  new EksTrainingExampleStack(app, 'EksTrainingExample', { env: trainingZoneEnv });
   return app;
 }

@@ -16,8 +16,8 @@ describe('example stacks', () => {
 
   test('the examples app holds the examples, without account; the stacks placed by zone ID in the zone\'s Region', () => {
     expect(stacks.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample', 'ExpressCacheExample',
-      'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample']);
-    const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample']);
+      'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample']);
+    const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample']);
     for (const stack of stacks) {
       expect([stack.stackName, stack.environment]).toEqual([stack.stackName,
         byZoneId.has(stack.stackName) ? `aws://unknown-account/${TRAINING_REGION}` : 'aws://unknown-account/unknown-region']);
@@ -27,7 +27,7 @@ describe('example stacks', () => {
   });
 
   // Stacks with a test file of their own (validators, snapshot and assertions there).
-  const ownTestFile = new Set(['LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample']);
+  const ownTestFile = new Set(['LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample']);
   test.each(stacks.filter((s) => !ownTestFile.has(s.stackName)).map((s) => [s.stackName, s] as const))('%s passes the three validators and matches its snapshot', (_name, stack) => {
     const template = validatedTemplate(stack);
     expect(template.toJSON()).toMatchSnapshot();

@@ -363,6 +363,18 @@ export class GpuNodegroup extends Construct implements ec2.IConnectable {
       nodeRole: props.nodeRole,
     });
     this.role = this.nodegroup.role;
+    if (props.nodeRole === undefined) {
+      // The node role aws-cdk-lib makes carries the three AWS managed policies EKS asks of a node
+      // role (EKS User Guide, "Amazon EKS node IAM role": AmazonEKSWorkerNodePolicy,
+      // AmazonEC2ContainerRegistryReadOnly, and AmazonEKS_CNI_Policy unless the CNI has a role of its own).
+      const nodeRole = this.nodegroup.role.node.defaultChild as iam.CfnRole | undefined;
+      if (nodeRole) {
+        for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']) {
+          acknowledgeFinding(nodeRole, `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+            `EKS requires ${policy} on a managed node group's node role (EKS User Guide, "Amazon EKS node IAM role").`);
+        }
+      }
+    }
   }
 
   /**

@@ -270,6 +270,7 @@ export class EksStorageDrivers extends Construct {
   public datasetVolume(options: S3VolumeOptions): S3VolumeManifests {
     const manifests = this.renderVolume(options, true, { allowDelete: false, allowOverwrite: false, incrementalUpload: false });
     options.location.grantMountpointRead(this.mountpointRole);
+    this.acknowledgePrefix(options.location);
     return manifests;
   }
 
@@ -301,7 +302,15 @@ export class EksStorageDrivers extends Construct {
     } else {
       options.location.grantReadWrite(this.mountpointRole);
     }
+    this.acknowledgePrefix(options.location);
     return manifests;
+  }
+
+  /** A volume's grant is on every object under its prefix, by nature: acknowledged on this driver's role only. */
+  private acknowledgePrefix(location: DataLocation): void {
+    if (!location.isDirectoryBucket) {
+      location.acknowledgeGrantWildcard(this.mountpointRole, 'The Mountpoint CSI driver mounts the volume\'s prefix: every object under it.');
+    }
   }
 
   /**
