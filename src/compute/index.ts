@@ -5,3 +5,4 @@ export * from './ec2/gpu-launch-template';
 export * from './gpu-capacity';
 export * from './eks/gpu-nodegroup';
 export * from './eks/storage-drivers';
+export * from './gpu-instance-options';

@@ -8,12 +8,12 @@ import {
 } from './user-data';
 import { DataLocation } from '../../core/data-location';
 import { TrainingStorageError, renderValue } from '../../core/errors';
-import { IZonalStorage } from '../../core/training-zone';
-import { GpuCapacity, GpuCapacityType } from '../gpu-capacity';
-import { AcceleratorKind, EfaInterfaceCounts, EfaNetworkInterface, instanceFacts } from '../instance-types';
+import { GpuCapacity } from '../gpu-capacity';
+import { GpuInstanceOptions } from '../gpu-instance-options';
+import { AcceleratorKind, EfaNetworkInterface, instanceFacts } from '../instance-types';
 import {
-  acknowledgeEfaPublicIp, capacityLaunchData, checkColocation, efaSecurityGroup, networkInterfacesData, planNetworkInterfaces, rootVolumeGiB,
-  rootVolumeMapping,
+  acknowledgeEfaPublicIp, capacityLaunchData, checkColocation, efaSecurityGroup, networkInterfacesData, placementGroupFor, planNetworkInterfaces,
+  rootVolumeGiB, rootVolumeMapping,
 } from '../private/launch-template-parts';
 
 /**
@@ -94,62 +94,9 @@ export interface S3MountOptions {
 }
 
 /** Properties of a {@link GpuLaunchTemplate}. */
-export interface GpuLaunchTemplateProps {
+export interface GpuLaunchTemplateProps extends GpuInstanceOptions {
   /** The VPC of the training subnet. */
   readonly vpc: ec2.IVpc;
-
-  /** The training subnet: every instance launches in it (the zone of the Express cache and the Lustre file system). */
-  readonly subnet: ec2.ISubnet;
-
-  /** The instance type, such as `p5.48xlarge` (see `AcceleratedInstanceTypes.knownInstanceTypes()`). */
-  readonly instanceType: string;
-
-  /**
-   * EFA counts: for a type the library does not know, or to use fewer EFAs than a known type allows.
-   *
-   * @default - a known type: one EFA per network card, as many as it takes; an unknown type: no EFA
-   */
-  readonly efa?: EfaInterfaceCounts;
-
-  /**
-   * Launch without EFA, even on a type that has it.
-   *
-   * @default false
-   */
-  readonly disableEfa?: boolean;
-
-  /**
-   * Storage tiers in one zone that these instances use: each must be in the training subnet's
-   * zone (a GPU in another zone pays cross-zone latency and transfer on every read). Checked at
-   * synthesis time where both zone IDs are known.
-   *
-   * @default - none
-   */
-  readonly colocatedWith?: IZonalStorage[];
-
-  /**
-   * Where the instances get capacity.
-   *
-   * @default GpuCapacity.onDemand()
-   */
-  readonly capacity?: GpuCapacity;
-
-  /**
-   * The cluster placement group of the instances (EFA needs the instances close together).
-   *
-   * @default - a new cluster placement group when EFA is on and the capacity is on demand; none
-   * without EFA, or with a capacity reservation or Capacity Block (their instances are placed by the
-   * reservation)
-   */
-  readonly placementGroup?: ec2.IPlacementGroup;
-
-  /**
-   * The size of the encrypted gp3 root volume, in whole GiB: at least the image's snapshot (the Deep
-   * Learning AMIs' is much larger than the 8 GiB the construct checks).
-   *
-   * @default Size.gibibytes(200)
-   */
-  readonly rootVolumeSize?: Size;
 
   /**
    * Where the local NVMe instance store is mounted (RAID 0 across its disks), the local cache of
@@ -251,11 +198,7 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
     const profile = new iam.CfnInstanceProfile(this, 'InstanceProfile', { roles: [this.role.roleName] });
 
     const capacity = props.capacity ?? GpuCapacity.onDemand();
-    if (props.placementGroup) {
-      this.placementGroup = props.placementGroup;
-    } else if (efa && capacity.capacityType === GpuCapacityType.ON_DEMAND) {
-      this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
-    }
+    this.placementGroup = placementGroupFor(this, props.placementGroup, efa, capacity);
 
     const trainium = instanceFacts(props.instanceType)?.acceleratorKind === AcceleratorKind.AWS_TRAINIUM;
     const defaultImage = trainium ? DLAMI_NEURON_AL2023_PARAMETER : DLAMI_GPU_AL2023_PARAMETER;

@@ -10,12 +10,12 @@ import {
 } from './rules';
 import { acknowledgeFinding } from '../../core/acknowledge';
 import { TrainingStorageError, renderValue } from '../../core/errors';
-import { IZonalStorage } from '../../core/training-zone';
 import { GpuCapacity, GpuCapacityType } from '../gpu-capacity';
-import { AcceleratorKind, EfaInterfaceCounts, EfaNetworkInterface, instanceFacts, NetworkInterfaceType, RuleViolation } from '../instance-types';
+import { GpuInstanceOptions } from '../gpu-instance-options';
+import { AcceleratorKind, EfaNetworkInterface, instanceFacts, NetworkInterfaceType, RuleViolation } from '../instance-types';
 import {
-  acknowledgeEfaPublicIp, capacityLaunchData, checkColocation, efaSecurityGroup, METADATA_OPTIONS, networkInterfacesData, planNetworkInterfaces,
-  rootVolumeGiB, rootVolumeMapping,
+  acknowledgeEfaPublicIp, capacityLaunchData, checkColocation, efaSecurityGroup, METADATA_OPTIONS, networkInterfacesData, placementGroupFor,
+  planNetworkInterfaces, rootVolumeGiB, rootVolumeMapping,
 } from '../private/launch-template-parts';
 
 /** Defaults of a {@link GpuNodegroup}, stated once and used by the code and its tests. @internal */
@@ -25,21 +25,12 @@ export const GPU_NODEGROUP_DEFAULTS = {
 } as const;
 
 /** Properties of a {@link GpuNodegroup}. */
-export interface GpuNodegroupProps {
+export interface GpuNodegroupProps extends GpuInstanceOptions {
   /**
    * The cluster (`aws-cdk-lib/aws-eks-v2`) the nodes join. An imported cluster needs its `vpc` and
    * `clusterSecurityGroupId` attributes (the nodes' security groups).
    */
   readonly cluster: eks.ICluster;
-
-  /**
-   * The training subnet: the node group's only subnet (the zone of the Express cache and the Lustre
-   * file system; a Capacity Block's zone).
-   */
-  readonly subnet: ec2.ISubnet;
-
-  /** The instance type, such as `p5.48xlarge` (see `AcceleratedInstanceTypes.knownInstanceTypes()`). */
-  readonly instanceType: string;
 
   /**
    * The accelerator, which picks the AMI type: `AL2023_x86_64_NVIDIA` (`AL2023_ARM_64_NVIDIA` for
@@ -69,50 +60,6 @@ export interface GpuNodegroupProps {
    * @default - desiredSize, at least 1
    */
   readonly maxSize?: number;
-
-  /**
-   * EFA counts: for a type the library does not know, or to use fewer EFAs than a known type allows.
-   *
-   * @default - a known type: one EFA per network card, as many as it takes; an unknown type: no EFA
-   */
-  readonly efa?: EfaInterfaceCounts;
-
-  /**
-   * Launch without EFA, even on a type that has it.
-   *
-   * @default false
-   */
-  readonly disableEfa?: boolean;
-
-  /**
-   * Storage tiers in one zone that these nodes use: each must be in the training subnet's zone.
-   * Checked at synthesis time where both zone IDs are known.
-   *
-   * @default - none
-   */
-  readonly colocatedWith?: IZonalStorage[];
-
-  /**
-   * Where the nodes get capacity. A Capacity Block makes the node group's capacity type
-   * `CAPACITY_BLOCK`; a capacity reservation is on-demand capacity targeted at the reservation.
-   *
-   * @default GpuCapacity.onDemand()
-   */
-  readonly capacity?: GpuCapacity;
-
-  /**
-   * The cluster placement group of the nodes (EFA needs the instances close together).
-   *
-   * @default - a new cluster placement group when EFA is on; none without EFA
-   */
-  readonly placementGroup?: ec2.IPlacementGroup;
-
-  /**
-   * The size of the encrypted gp3 root volume.
-   *
-   * @default Size.gibibytes(200)
-   */
-  readonly rootVolumeSize?: Size;
 
   /**
    * Assemble the instance-store NVMe disks into one RAID 0 volume and move kubelet's directory,
@@ -300,17 +247,13 @@ export class GpuNodegroup extends Construct implements ec2.IConnectable {
     this.securityGroup = securityGroup;
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
 
-    if (props.placementGroup) {
-      this.placementGroup = props.placementGroup;
-    } else if (efa) {
-      // Placement.GroupName in a managed node group's launch template: EKS supports placement groups
-      // with managed node groups ("You can customize the per-device EFA configuration and use
-      // placement groups with ... EKS managed node groups": device-management-efa page), configured
-      // through the launch template; no EKS page names the field (unverified detail).
-      this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
-    }
-
+    // Placement.GroupName in a managed node group's launch template: EKS supports placement groups
+    // with managed node groups ("You can customize the per-device EFA configuration and use
+    // placement groups with ... EKS managed node groups": device-management-efa page), configured
+    // through the launch template; no EKS page names the field (unverified detail).
     const capacity = props.capacity ?? GpuCapacity.onDemand();
+    this.placementGroup = placementGroupFor(this, props.placementGroup, efa, capacity);
+
     const rootGiB = rootVolumeGiB(this, props.rootVolumeSize ?? GPU_NODEGROUP_DEFAULTS.rootVolumeSize);
     // Prohibited in a managed node group's launch template: SubnetId (also inside network
     // interfaces), IamInstanceProfile, RequestSpotInstances, HibernationOptions, shutdown behaviour

@@ -167,3 +167,22 @@ export function acknowledgeEfaPublicIp(launchTemplate: ec2.CfnLaunchTemplate, pl
       + 'are in the training subnet, which does not map public IPv4 addresses on launch (TrainingVpc, TrainingSubnet).');
   }
 }
+
+/**
+ * The instances' placement group: the one given; else a new cluster placement group when EFA is on
+ * and the capacity is on demand (EFA wants the instances close together); else none: a capacity
+ * reservation or Capacity Block places its instances itself (an On-Demand Capacity Reservation
+ * cannot be moved into a placement group: EC2 User Guide, "Capacity Reservations in cluster
+ * placement groups").
+ * @internal
+ */
+export function placementGroupFor(scope: Construct, given: ec2.IPlacementGroup | undefined, efa: boolean,
+  capacity: GpuCapacity): ec2.IPlacementGroup | undefined {
+  if (given) {
+    return given;
+  }
+  if (efa && capacity.capacityType === GpuCapacityType.ON_DEMAND) {
+    return new ec2.PlacementGroup(scope, 'PlacementGroup', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
+  }
+  return undefined;
+}

@@ -128,13 +128,16 @@ describe('GpuNodegroup', () => {
     expect(sg.SecurityGroupIngress).toBeUndefined();
   });
 
-  test('a cluster placement group with EFA; the given one; none without EFA', () => {
+  test('a cluster placement group with EFA on demand; the given one; none without EFA or with a Capacity Block', () => {
     expect(resource(p5.placementGroup as ec2.PlacementGroup).Properties).toEqual({ Strategy: 'cluster' });
     expect(launchData(p5).Placement).toEqual({ GroupName: ref(p5.placementGroup!.placementGroupName) });
     expect(launchData(custom).Placement).toEqual({ GroupName: ref(ownPlacement.placementGroupName) });
     expect(g6e.placementGroup).toBeUndefined();
     expect(launchData(g6e).Placement).toBeUndefined();
-    template.resourceCountIs('AWS::EC2::PlacementGroup', 3);
+    // A Capacity Block (or a capacity reservation) places its instances itself.
+    expect(trn2.placementGroup).toBeUndefined();
+    expect(launchData(trn2).Placement).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::PlacementGroup', 2);
   });
 
   test('capacity: on demand by default; a Capacity Block (CAPACITY_BLOCK, capacity-block market, reservation target); a reservation (on demand, target)', () => {
