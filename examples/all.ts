@@ -12,18 +12,25 @@ import { TRAINING_REGION } from './training-vpc';
 /**
  * Adds every example stack to the app, without account, credentials or lookups. The stacks whose GPU
  * subnet is placed by zone ID (TRAINING_ZONE_ID) name the zone's Region, the others are
- * environment-agnostic.
+ * environment-agnostic. `include` picks stacks by name (the tests synthesize some on their own).
  */
-export function buildExamples(app: App): App {
+export function buildExamples(app: App, include: (stackName: string) => boolean = () => true): App {
   const trainingZoneEnv = { region: TRAINING_REGION };
-  new DataLakeExampleStack(app, 'TrainingDataLakeExample');
-  new SeedObjectCopyExampleStack(app, 'SeedObjectCopyExample');
-  new DatasetCopyExampleStack(app, 'DatasetCopyExample');
-  new ExpressCacheExampleStack(app, 'ExpressCacheExample', { env: trainingZoneEnv });
-  new LustreScratchExampleStack(app, 'LustreScratchExample', { env: trainingZoneEnv });
-  new CheckpointTierLustreExampleStack(app, 'CheckpointTierLustreExample', { env: trainingZoneEnv });
-  new CheckpointTierExpressExampleStack(app, 'CheckpointTierExpressExample', { env: trainingZoneEnv });
-  new Ec2TrainingExampleStack(app, 'Ec2TrainingExample', { env: trainingZoneEnv });
-  new EksTrainingExampleStack(app, 'EksTrainingExample', { env: trainingZoneEnv });
+  const stacks: Array<[string, (name: string) => void]> = [
+    ['TrainingDataLakeExample', (name) => new DataLakeExampleStack(app, name)],
+    ['SeedObjectCopyExample', (name) => new SeedObjectCopyExampleStack(app, name)],
+    ['DatasetCopyExample', (name) => new DatasetCopyExampleStack(app, name)],
+    ['ExpressCacheExample', (name) => new ExpressCacheExampleStack(app, name, { env: trainingZoneEnv })],
+    ['LustreScratchExample', (name) => new LustreScratchExampleStack(app, name, { env: trainingZoneEnv })],
+    ['CheckpointTierLustreExample', (name) => new CheckpointTierLustreExampleStack(app, name, { env: trainingZoneEnv })],
+    ['CheckpointTierExpressExample', (name) => new CheckpointTierExpressExampleStack(app, name, { env: trainingZoneEnv })],
+    ['Ec2TrainingExample', (name) => new Ec2TrainingExampleStack(app, name, { env: trainingZoneEnv })],
+    ['EksTrainingExample', (name) => new EksTrainingExampleStack(app, name, { env: trainingZoneEnv })],
+  ];
+  for (const [name, build] of stacks) {
+    if (include(name)) {
+      build(name);
+    }
+  }
   return app;
 }

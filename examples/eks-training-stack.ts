@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -6,14 +7,18 @@ import { TRAINING_ZONE_ID } from './training-vpc';
 import { CompliantKey, EksStorageDrivers, ExpressCache, GpuNodegroup, LustreScratch, TrainingDataLake, TrainingVpc } from '../src';
 import { acknowledgeFinding } from '../src/core/acknowledge';
 
+/** The VPC's address range (literal, so that the endpoints' security group names it). */
+const VPC_CIDR = '10.0.0.0/16';
+
 /** The Kubernetes namespace of the example's volumes and job. */
 export const EKS_NAMESPACE = 'training';
 
 /**
  * GPUs next to the data on EKS: a TrainingVpc (GPU subnet in use1-az4), a TrainingDataLake, an
  * ExpressCache in the GPU subnet's zone that imports the lake's `datasets/corpus/`, a LustreScratch
- * in the GPU subnet, and an EKS cluster (private endpoint, control plane logs, secrets encrypted)
- * with:
+ * in the GPU subnet, the interface endpoints a private cluster's nodes need (EC2, ECR, STS, EKS
+ * Pod Identity), and an EKS cluster (private endpoint, control plane logs, secrets encrypted) with:
+ * - a system node group of two m7i.large (untainted: CoreDNS and the drivers' controllers);
  * - a p5.48xlarge managed node group in the training subnet only: the AL2023 NVIDIA AMI type, 32 EFA
  *   devices in a cluster placement group, the instance store as the node's RAID 0 local storage,
  *   the GPU taint;
@@ -30,7 +35,28 @@ export class EksTrainingExampleStack extends Stack {
 
     const lake = new TrainingDataLake(this, 'Lake');
     // The EKS control plane needs subnets in two zones: the training zone and one more.
-    const vpc = new TrainingVpc(this, 'Vpc', { trainingZoneId: TRAINING_ZONE_ID, additionalZoneIds: ['use1-az6'], flowLogsBucket: lake.serverAccessLogsBucket! });
+    const vpc = new TrainingVpc(this, 'Vpc', {
+      trainingZoneId: TRAINING_ZONE_ID,
+      additionalZoneIds: ['use1-az6'],
+      ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
+      flowLogsBucket: lake.serverAccessLogsBucket!,
+    });
+    // Nodes in isolated subnets reach AWS through endpoints: S3 and S3 Express (gateways, from
+    // TrainingVpc), and the interface endpoints a private cluster's nodes need (EKS User Guide,
+    // "Deploy private clusters with limited internet access": ec2, ecr.api, ecr.dkr, sts) and EKS
+    // Pod Identity's eks-auth.
+    const endpoints: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [
+      ['Ec2', ec2.InterfaceVpcEndpointAwsService.EC2], ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
+      ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER], ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
+      ['EksAuth', ec2.InterfaceVpcEndpointAwsService.EKS_AUTH],
+    ];
+    const endpointGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc, description: 'Interface endpoints: HTTPS from the VPC', allowAllOutbound: false,
+    });
+    endpointGroup.addIngressRule(ec2.Peer.ipv4(VPC_CIDR), ec2.Port.tcp(443), 'HTTPS from the VPC');
+    for (const [name, service] of endpoints) {
+      vpc.addInterfaceEndpoint(name, { service, subnets: { subnetGroupName: 'Training' }, securityGroups: [endpointGroup], open: false });
+    }
     const cache = new ExpressCache(this, 'Cache', { subnet: vpc.trainingSubnet });
     const cachedCorpus = cache.importFrom(lake.dataset('corpus')).destination;
     const scratch = new LustreScratch(this, 'Scratch', { vpc, subnet: vpc.trainingSubnet });
@@ -51,6 +77,21 @@ export class EksTrainingExampleStack extends Stack {
     // The cluster role aws-cdk-lib makes carries the managed policy EKS requires of it.
     acknowledgeFinding(cluster.role.node.defaultChild as iam.CfnRole, 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
       'EKS requires AmazonEKSClusterPolicy on the cluster role (EKS User Guide, "Amazon EKS cluster IAM role").');
+
+    // A small untainted node group for what does not tolerate the GPU taint: CoreDNS and the
+    // drivers' controllers.
+    const system = cluster.addNodegroupCapacity('System', {
+      instanceTypes: [new ec2.InstanceType('m7i.large')],
+      amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+      minSize: 2,
+      desiredSize: 2,
+      maxSize: 2,
+      subnets: { subnetGroupName: 'Training' },
+    });
+    for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']) {
+      acknowledgeFinding(system.role.node.defaultChild as iam.CfnRole, `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+        `EKS requires ${policy} on a managed node group's node role (EKS User Guide, "Amazon EKS node IAM role").`);
+    }
 
     const gpus = new GpuNodegroup(this, 'Gpus', {
       cluster,

@@ -29,11 +29,25 @@ describe('EksTrainingExample', () => {
     expect(data.InstanceType).toBe('p5.48xlarge');
   });
 
+  test('the nodes reach AWS from isolated subnets: EC2, ECR, STS and EKS Pod Identity interface endpoints', () => {
+    for (const service of ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 'eks-auth']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface', PrivateDnsEnabled: true, ServiceName: `com.amazonaws.us-east-1.${service}`,
+      });
+    }
+  });
+
+  test('an untainted system node group next to the tainted GPU nodes (CoreDNS and the drivers\' controllers)', () => {
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_x86_64_STANDARD', InstanceTypes: ['m7i.large'], Taints: Match.absent() });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_x86_64_NVIDIA', Taints: [Match.objectLike({ Key: 'nvidia.com/gpu' })] });
+  });
+
   test('both CSI drivers as add-ons with EKS Pod Identity', () => {
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-mountpoint-s3-csi-driver' });
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-fsx-csi-driver' });
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 's3-csi-driver-sa' });
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'fsx-csi-controller-sa' });
   });
 
   test('the manifests: the volumes, their claims in the training namespace, and the sample job', () => {

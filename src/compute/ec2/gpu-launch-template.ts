@@ -15,6 +15,7 @@ import {
   acknowledgeEfaPublicIp, capacityLaunchData, checkColocation, efaSecurityGroup, networkInterfacesData, placementGroupFor, planNetworkInterfaces,
   rootVolumeGiB, rootVolumeMapping,
 } from '../private/launch-template-parts';
+import { grantMountpointMount } from '../private/mount-grants';
 
 /**
  * The public SSM parameter of the AWS Deep Learning Base OSS Nvidia Driver GPU AMI (Amazon Linux
@@ -176,9 +177,6 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
     this.localCachePath = this.checkPath('localCachePath', props.localCachePath ?? GPU_LAUNCH_TEMPLATE_DEFAULTS.localCachePath);
     this.mountPaths.push(this.localCachePath);
     checkColocation(this, props.subnet, props.colocatedWith ?? []);
-    if (props.disableEfa && props.efa) {
-      throw TrainingStorageError.invalidProperty(this, 'efa', 'EFA counts with disableEfa', 'one of them: counts to launch with EFA, or disableEfa to launch without');
-    }
     this.networkInterfaces = planNetworkInterfaces(this, props.instanceType, props.efa, props.disableEfa);
     const efa = this.networkInterfaces.length > 0;
 
@@ -294,35 +292,9 @@ export class GpuLaunchTemplate extends Construct implements ec2.IConnectable, ia
       ],
     });
     this.stopLines.push(renderUnmountCommand(mountPath));
-    return this.grantMount(location, readOnly, extraOptions.includes('--allow-delete'));
+    return grantMountpointMount(location, this.role, readOnly, extraOptions.includes('--allow-delete'));
   }
 
-  /**
-   * What a Mountpoint mount needs (Mountpoint's CONFIGURATION.md, "IAM permissions"): list and read;
-   * to write, `s3:PutObject` and `s3:AbortMultipartUpload`; to delete (only with `--allow-delete`),
-   * `s3:DeleteObject`. A directory bucket authorizes with sessions, and Mountpoint's CreateSession
-   * carries no session mode, so it gets a ReadWrite session even to read (awslabs/mountpoint-s3
-   * issue 1076): a session covers the whole bucket, writes included.
-   */
-  private grantMount(location: DataLocation, readOnly: boolean, allowDelete: boolean): iam.Grant {
-    if (location.isDirectoryBucket) {
-      return location.grantWrite(this.role);
-    }
-    const read = location.grantRead(this.role);
-    if (readOnly) {
-      return read;
-    }
-    if (allowDelete) {
-      return read.combine(location.grantWrite(this.role));
-    }
-    const write = iam.Grant.addToPrincipal({
-      grantee: this.role,
-      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      resourceArns: [location.objectsArn],
-    });
-    const key = location.encryptionKey ? location.encryptionKey.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt') : undefined;
-    return key ? read.combine(write).combine(key) : read.combine(write);
-  }
 
   /**
    * Exports an environment variable to every login shell of the instances (`/etc/profile.d`), such

@@ -6,6 +6,7 @@ import { checkExtraMountOptions, checkKubernetesName, renderMountpointVolume } f
 import { DataLocation } from '../../core/data-location';
 import { TrainingStorageError, renderValue } from '../../core/errors';
 import { RuleViolation } from '../instance-types';
+import { grantMountpointMount } from '../private/mount-grants';
 
 /**
  * The EKS add-ons and their service accounts (namespace `kube-system`): the add-on names are those
@@ -47,17 +48,18 @@ export interface EksStorageDriversProps {
   readonly podIdentityAgent?: boolean;
 
   /**
-   * The version of the Mountpoint for Amazon S3 CSI driver add-on: a 2.x version (Pod Identity and
-   * the volume-attribute cache are v2 features).
+   * The version of the Mountpoint for Amazon S3 CSI driver add-on: a 2.x version such as
+   * `v2.1.0-eksbuild.1` (Pod Identity and the volume-attribute cache are v2 features); another
+   * literal version is rejected.
    *
-   * @default - the latest version EKS offers for the cluster
+   * @default - the version EKS installs when none is given
    */
   readonly mountpointS3DriverVersion?: string;
 
   /**
    * The version of the FSx for Lustre CSI driver add-on.
    *
-   * @default - the latest version EKS offers for the cluster
+   * @default - the version EKS installs when none is given
    */
   readonly fsxLustreDriverVersion?: string;
 }
@@ -247,6 +249,11 @@ export class EksStorageDrivers extends Construct {
         ?? new eks.Addon(this, 'PodIdentityAgent', { cluster: props.cluster, addonName: STORAGE_ADDONS.podIdentityAgent.addonName });
     }
 
+    const mountpointVersion = props.mountpointS3DriverVersion;
+    if (mountpointVersion !== undefined && !Token.isUnresolved(mountpointVersion) && !/^v2\./.test(mountpointVersion)) {
+      throw TrainingStorageError.invalidProperty(this, 'mountpointS3DriverVersion', renderValue(mountpointVersion),
+        'a 2.x version of the add-on, such as "v2.1.0-eksbuild.1": Pod Identity and the volume-attribute cache came with v2');
+    }
     const mountpoint = this.driverWithPodIdentity('MountpointS3', STORAGE_ADDONS.mountpointS3, props.mountpointS3DriverVersion,
       'Mountpoint for Amazon S3 CSI driver: the S3 locations of the cluster\'s volumes');
     this.mountpointS3Driver = mountpoint.addon;
@@ -277,9 +284,10 @@ export class EksStorageDrivers extends Construct {
   /**
    * A read-write S3 volume for checkpoint writers (a directory bucket's prefix, for example):
    * `ReadWriteMany`, `allow-delete` and `allow-overwrite` by default, `incremental-upload` on a
-   * directory bucket, with a local cache by default. Grants the Mountpoint driver's role
-   * `grantReadWrite` on the location (in a directory bucket `grantWrite`: a `ReadWrite` session
-   * reads too).
+   * directory bucket, with a local cache by default. Grants the Mountpoint driver's role what the
+   * mount needs on the location: read, `s3:PutObject` and `s3:AbortMultipartUpload`, and
+   * `s3:DeleteObject` only with `allowDelete` (in a directory bucket a `ReadWrite` session, which
+   * reads too and covers the whole bucket).
    *
    * @returns the PersistentVolume and its claim, for `cluster.addManifest` or {@link applyManifests}
    */
@@ -295,13 +303,9 @@ export class EksStorageDrivers extends Construct {
       allowOverwrite: options.allowOverwrite ?? true,
       incrementalUpload,
     });
-    // In a directory bucket a ReadWrite session reads too: one grant (grantWrite's), not a second,
-    // ReadOnly one next to it.
-    if (directory) {
-      options.location.grantWrite(this.mountpointRole);
-    } else {
-      options.location.grantReadWrite(this.mountpointRole);
-    }
+    // What the mount needs: no s3:DeleteObject without allow-delete; in a directory bucket one
+    // ReadWrite session, which reads too.
+    grantMountpointMount(options.location, this.mountpointRole, false, options.allowDelete ?? true);
     this.acknowledgePrefix(options.location);
     return manifests;
   }
@@ -357,6 +361,8 @@ export class EksStorageDrivers extends Construct {
       namespace,
       serviceAccount: driver.serviceAccount,
       roleArn: role.roleArn,
+      // The trust policy above relies on the session tags: never off.
+      disableSessionTags: false,
     });
     const addon = new eks.Addon(this, `${id}Driver`, { cluster: this.cluster, addonName: driver.addonName, addonVersion: version });
     // The pods get Pod Identity credentials when they are created after the association exists.

@@ -39,6 +39,9 @@ export function checkColocation(scope: IConstruct, subnet: ec2.ISubnet, tiers: r
  */
 export function planNetworkInterfaces(scope: IConstruct, instanceType: string, counts: EfaInterfaceCounts | undefined,
   disabled: boolean | undefined): EfaNetworkInterface[] {
+  if (disabled && counts !== undefined) {
+    throw TrainingStorageError.invalidProperty(scope, 'efa', 'EFA counts with disableEfa', 'one of them: counts to launch with EFA, or disableEfa to launch without');
+  }
   if (disabled) {
     return [];
   }

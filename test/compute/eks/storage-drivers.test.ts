@@ -166,8 +166,34 @@ describe('EksStorageDrivers', () => {
     expect(lustreVolume.persistentVolume.metadata).toEqual({ name: 'scratch' });
   });
 
+  test('a checkpoint volume with allowDelete: false gets no s3:DeleteObject; the default (allow-delete) does', () => {
+    const statements = resources('AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes('MountpointS3Role'))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+    const deletes = statements.filter((statement: any) => [statement.Action].flat().includes('s3:DeleteObject'));
+    expect(deletes.map((statement: any) => JSON.stringify(ref(statement.Resource)))).toEqual([expect.stringContaining('lake-bucket/checkpoints/*')]);
+    const noDelete = clusterFixture();
+    const strict = new EksStorageDrivers(noDelete.stack, 'Drivers', { cluster: noDelete.cluster });
+    strict.checkpointVolume({
+      name: 'keep',
+      location: DataLocation.fromBucket(s3.Bucket.fromBucketName(noDelete.stack, 'Lake', 'lake-bucket'), 'checkpoints/'),
+      allowDelete: false,
+    });
+    const actions = Object.values<any>(plainTemplate(noDelete.stack).findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement).flatMap((statement: any) => [statement.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:AbortMultipartUpload']));
+    expect(actions).not.toContain('s3:DeleteObject');
+  });
+
+  test('the Pod Identity associations keep their session tags (the trust policy relies on them)', () => {
+    for (const [, association] of resources('AWS::EKS::PodIdentityAssociation')) {
+      expect(association.Properties.DisableSessionTags).toBe(false);
+    }
+  });
+
   test('rejects', () => {
     const lake = DataLocation.fromBucket(s3.Bucket.fromBucketName(fixture.stack, 'RejectLake', 'other-bucket'), 'x/');
+    expect(thrown(() => new EksStorageDrivers(fixture.stack, 'OldDriver', { cluster: fixture.cluster, mountpointS3DriverVersion: 'v1.15.0-eksbuild.1' })).message)
+      .toContain('[Test/OldDriver] mountpointS3DriverVersion: received "v1.15.0-eksbuild.1"; allowed: a 2.x version of the add-on');
     const cases: [() => unknown, string][] = [
       [() => drivers.datasetVolume({ name: 'corpus', location: lake }), 'name: received "corpus"; allowed: a name no other volume of these drivers has'],
       [() => drivers.datasetVolume({ name: 'Corpus', location: lake }), 'name: received "Corpus"; allowed: a Kubernetes DNS subdomain name'],
