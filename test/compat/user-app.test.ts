@@ -52,6 +52,9 @@ describe.each([
     ]));
     expect(rulesOn(outcome.reported, 'UserStack/UserFunction')).toEqual(expect.arrayContaining(['lambda_inside_vpc_check']));
     expect(rulesOn(outcome.reported, 'UserStack/UserAlarm')).toEqual(expect.arrayContaining(['cloudwatch_alarm_action_check']));
+    expect(rulesOn(outcome.reported, 'UserStack/UserLaunchTemplate')).toEqual(expect.arrayContaining([
+      'ec2_launch_template_public_ip_disabled_check', 'ec2_launch_template_token_hop_limit_check', 'ec2_launch_template_monitoring_enabled_check',
+    ]));
     expect(outcome.acknowledged.filter(onUserResource)).toEqual([]);
   });
 
@@ -59,7 +62,7 @@ describe.each([
     expect(outcome.acknowledged.length).toBeGreaterThan(0);
     for (const finding of outcome.acknowledged) {
       for (const constructPath of finding.constructPaths) {
-        expect(constructPath).toMatch(/^UserStack\/(Lake|Copy|CdkTrainingStorage(CopyProvider|Logs))/);
+        expect(constructPath).toMatch(/^UserStack\/(Lake|Copy|Vpc|Gpus|CdkTrainingStorage(CopyProvider|Logs))/);
         expect(constructPath.startsWith(finding.acknowledgedAt!)).toBe(true);
       }
     }

@@ -1,8 +1,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DatasetCopy, StrictValidations, TrainingDataLake } from '../../src';
+import { DatasetCopy, GpuLaunchTemplate, StrictValidations, TrainingDataLake, TrainingVpc } from '../../src';
 import { acknowledgedFindings, reportedFindings, ReportFinding } from '../support/validation-report';
 
 /** What synthesizing the user's app gave. */
@@ -18,14 +19,16 @@ export interface UserAppOutcome {
 }
 
 /** Construct paths of the user's own resources in {@link synthesizeUserApp}. */
-export const USER_PATHS = ['UserStack/UserBucket', 'UserStack/UserFunction', 'UserStack/UserAlarm'];
+export const USER_PATHS = ['UserStack/UserBucket', 'UserStack/UserFunction', 'UserStack/UserAlarm', 'UserStack/UserLaunchTemplate'];
 
 /**
  * A user's app, as a new user writes it: the library's validation setup, a lake and a dataset copy
  * (whose own findings the library acknowledges on its resources), and resources of the user's own
  * that break rules the library acknowledges for itself: a plain bucket (AwsSolutions-S1,
  * CT.S3.PR.2, CT.S3.PR.9, CT.S3.PR.10), a Lambda function outside a VPC (CT.LAMBDA.PR.3) and an
- * alarm without an action (CT.CLOUDWATCH.PR.1).
+ * alarm without an action (CT.CLOUDWATCH.PR.1); and next to the library's EFA launch template
+ * (which acknowledges CT.EC2.PR.9 on itself), a launch template of the user's own with two network
+ * interfaces, a public IP, hop limit 2 and no detailed monitoring (CT.EC2.PR.9, PR.2, PR.10).
  */
 export function synthesizeUserApp(outdir: string): UserAppOutcome {
   const app = new App({ outdir });
@@ -35,7 +38,16 @@ export function synthesizeUserApp(outdir: string): UserAppOutcome {
   const lake = new TrainingDataLake(stack, 'Lake');
   new DatasetCopy(stack, 'Copy', { source: lake.dataset('raw'), destination: lake.dataset('curated') });
 
+  const vpc = new TrainingVpc(stack, 'Vpc', { trainingZoneId: 'use1-az4', flowLogsBucket: lake.serverAccessLogsBucket! });
+  new GpuLaunchTemplate(stack, 'Gpus', { vpc, subnet: vpc.trainingSubnet, instanceType: 'p5.48xlarge' });
+
   new s3.Bucket(stack, 'UserBucket');
+  new ec2.CfnLaunchTemplate(stack, 'UserLaunchTemplate', {
+    launchTemplateData: {
+      networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: true }, { deviceIndex: 1, networkCardIndex: 1 }],
+      metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+    },
+  });
   const fn = new lambda.Function(stack, 'UserFunction', {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.handler',
