@@ -216,6 +216,8 @@ export class GpuNodegroup extends Construct implements ec2.IConnectable {
   public readonly taints: eks.TaintSpec[];
   /** The instance type. */
   public readonly instanceType: string;
+  /** The most nodes the group scales out to. */
+  public readonly maxSize: number;
 
   public constructor(scope: Construct, id: string, props: GpuNodegroupProps) {
     super(scope, id);
@@ -231,6 +233,7 @@ export class GpuNodegroup extends Construct implements ec2.IConnectable {
       maxSize: props.maxSize ?? Math.max(props.desiredSize, 1),
     };
     this.fail(checkNodeCounts(counts));
+    this.maxSize = counts.maxSize;
     checkColocation(this, props.subnet, props.colocatedWith ?? []);
     this.networkInterfaces = planNetworkInterfaces(this, props.instanceType, props.efa, props.disableEfa);
     const efa = this.networkInterfaces.some((item) => item.interfaceType !== NetworkInterfaceType.INTERFACE);
@@ -336,13 +339,16 @@ export class GpuNodegroup extends Construct implements ec2.IConnectable {
     this.fail(checkKubernetesName('datasetClaimName', options.datasetClaimName, 253));
     this.fail(checkKubernetesName('checkpointClaimName', options.checkpointClaimName, 253));
     const nodes = options.nodes ?? 1;
-    if (!Number.isInteger(nodes) || nodes < 1) {
-      throw TrainingStorageError.invalidProperty(this, 'nodes', String(nodes), 'a whole number of at least 1');
+    if (!Number.isInteger(nodes) || nodes < 1 || nodes > this.maxSize) {
+      throw TrainingStorageError.invalidProperty(this, 'nodes', String(nodes),
+        `a whole number from 1 to the node group's maxSize (${this.maxSize}): one pod per node, a pod more never schedules`);
     }
-    const accelerators = options.acceleratorsPerNode ?? instanceFacts(this.instanceType)?.acceleratorCount;
-    if (accelerators === undefined || !Number.isInteger(accelerators) || accelerators < 1) {
+    const known = instanceFacts(this.instanceType)?.acceleratorCount;
+    const accelerators = options.acceleratorsPerNode ?? known;
+    if (accelerators === undefined || !Number.isInteger(accelerators) || accelerators < 1 || (known !== undefined && accelerators > known)) {
       throw TrainingStorageError.invalidProperty(this, 'acceleratorsPerNode', String(accelerators),
-        `a whole number of at least 1 (required for ${this.instanceType}, which the library does not know)`);
+        known === undefined ? `a whole number of at least 1 (required for ${this.instanceType}, which the library does not know)`
+          : `a whole number from 1 to ${known} (${this.instanceType} has ${known}): a pod asking for more never schedules`);
     }
     const datasetMountPath = this.checkMountPath('datasetMountPath', options.datasetMountPath ?? '/data');
     const checkpointMountPath = this.checkMountPath('checkpointMountPath', options.checkpointMountPath ?? '/checkpoints');
