@@ -139,20 +139,8 @@ export abstract class ExpressCacheBase extends Resource implements IExpressCache
   }
 
   public grantMountpointRead(grantee: iam.IGrantable): iam.Grant {
-    // Mountpoint's CreateSession carries no x-amz-create-session-mode header: the aws-c-s3 session
-    // provider sends it only when the caller sets it, and Mountpoint does not
-    // (https://github.com/awslabs/mountpoint-s3/issues/1076). Without the header S3 creates a ReadWrite
-    // session when policy allows one (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html,
-    // x-amz-create-session-mode). Mountpoint's own policy for directory buckets is CreateSession
-    // without a condition (https://github.com/awslabs/mountpoint-s3/blob/main/doc/CONFIGURATION.md#directory-buckets).
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3express:CreateSession'],
-      resourceArns: [Stack.of(this).formatArn({ service: 's3express', resource: 'bucket', resourceName: this.bucketName })],
-    });
-    // GetObject on a directory bucket needs kms:GenerateDataKey and kms:Decrypt for an SSE-KMS object
-    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, directory bucket permissions).
-    return this.encryptionKey ? grant.combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt')) : grant;
+    // The ReadWrite session Mountpoint asks for even to read (see DataLocation.grantMountpointRead).
+    return this.location('').grantMountpointRead(grantee);
   }
 
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
