@@ -164,7 +164,7 @@ project.eslint?.addOverride({
 // runtime code (the engine, handlers, the command line) imports no construct.
 const AREAS = ['data-lake', 'transfer', 'express', 'lustre', 'checkpoint', 'network', 'compute', 'cli'];
 /** The pure modules of core, which runtime code may import. */
-const PURE_CORE = ['./core/listed-keys.ts', './core/s3-names.ts', './core/zones.ts', './core/prices.ts', './core/provider-event.ts'];
+const PURE_CORE = ['./core/kubernetes-names.ts', './core/listed-keys.ts', './core/s3-names.ts', './core/zones.ts', './core/prices.ts', './core/provider-event.ts'];
 /** The checkpoint area's pure modules and runtime code, which the handler and the command line may import. */
 const CHECKPOINT_RUNTIME = ['./checkpoint/rules.ts', './checkpoint/release-plan.ts', './checkpoint/copy-out-plan.ts', './checkpoint/runtime',
   './checkpoint/handler/contract.ts', './checkpoint/handler/handler.ts'];

@@ -30,6 +30,7 @@
  *     name (at most 253 characters of lowercase letters, digits, "-" and "."), a namespace a DNS
  *     label (at most 63, no ".") (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/).
  */
+import { kubernetesNameProblem } from '../../core/kubernetes-names';
 import type { RuleViolation } from '../instance-types';
 
 /** The Mountpoint for Amazon S3 CSI driver's name [S]. @internal */
@@ -40,17 +41,8 @@ export const S3_VOLUME_CAPACITY = '1200Gi';
 
 /** Checks a Kubernetes name [W]: a DNS label (maxLength 63) or a DNS subdomain name (253). @internal */
 export function checkKubernetesName(property: string, name: string, maxLength: 63 | 253): RuleViolation | undefined {
-  const label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-  const pattern = maxLength === 63 ? new RegExp(`^${label}$`) : new RegExp(`^${label}(\\.${label})*$`);
-  if (name.length > maxLength || !pattern.test(name)) {
-    return {
-      property,
-      received: JSON.stringify(name),
-      allowed: `a Kubernetes ${maxLength === 63 ? 'DNS label' : 'DNS subdomain name'}: lowercase letters, digits and "-"${maxLength === 63 ? '' : ' and "."'}, `
-        + `starting and ending with a letter or digit, at most ${maxLength} characters`,
-    };
-  }
-  return undefined;
+  const allowed = kubernetesNameProblem(name, maxLength);
+  return allowed === undefined ? undefined : { property, received: JSON.stringify(name), allowed };
 }
 
 /** The mount options a volume sets from its own settings, which `mountOptions` may not repeat. @internal */

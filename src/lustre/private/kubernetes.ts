@@ -2,18 +2,16 @@ import { Size, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { wholeGibibytes } from './sizes';
 import { TrainingStorageError, renderValue } from '../../core/errors';
+import { kubernetesNameProblem } from '../../core/kubernetes-names';
 
 /** Checks a Kubernetes object name: a DNS label (at most 63 characters) or a DNS subdomain name (at most 253). */
-export function checkKubernetesName(scope: IConstruct, property: string, name: string, maxLength: number): void {
+export function checkKubernetesName(scope: IConstruct, property: string, name: string, maxLength: 63 | 253): void {
   if (Token.isUnresolved(name)) {
     return;
   }
-  const label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-  const pattern = maxLength === 63 ? new RegExp(`^${label}$`) : new RegExp(`^${label}(\\.${label})*$`);
-  if (name.length > maxLength || !pattern.test(name)) {
-    throw TrainingStorageError.invalidProperty(scope, property, renderValue(name),
-      `a Kubernetes ${maxLength === 63 ? 'DNS label' : 'DNS subdomain name'}: lowercase letters, digits and "-"${maxLength === 63 ? '' : ' and "."'}, `
-      + `starting and ending with a letter or digit, at most ${maxLength} characters`);
+  const allowed = kubernetesNameProblem(name, maxLength);
+  if (allowed !== undefined) {
+    throw TrainingStorageError.invalidProperty(scope, property, renderValue(name), allowed);
   }
 }
 
