@@ -6,6 +6,7 @@ import { Ec2TrainingExampleStack } from './ec2-training-stack';
 import { EksTrainingExampleStack } from './eks-training-stack';
 import { ExpressCacheExampleStack } from './express-cache-stack';
 import { LustreScratchExampleStack } from './lustre-scratch-stack';
+import { SageMakerStreamingExampleStack } from './sagemaker-streaming-stack';
 import { SeedObjectCopyExampleStack } from './seed-object-copy-stack';
 import { TRAINING_REGION } from './training-vpc';
 
@@ -26,6 +27,7 @@ export function buildExamples(app: App, include: (stackName: string) => boolean 
     ['CheckpointTierExpressExample', (name) => new CheckpointTierExpressExampleStack(app, name, { env: trainingZoneEnv })],
     ['Ec2TrainingExample', (name) => new Ec2TrainingExampleStack(app, name, { env: trainingZoneEnv })],
     ['EksTrainingExample', (name) => new EksTrainingExampleStack(app, name, { env: trainingZoneEnv })],
+    ['SageMakerStreamingExample', (name) => new SageMakerStreamingExampleStack(app, name, { env: trainingZoneEnv })],
   ];
   for (const [name, build] of stacks) {
     if (include(name)) {

@@ -6,3 +6,4 @@ export * from './lustre';
 export * from './network';
 export * from './checkpoint';
 export * from './compute';
+export * from './sagemaker';

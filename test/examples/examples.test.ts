@@ -8,7 +8,7 @@ import { guardDisagreements } from '../support/raw-guard';
 
 // Stacks with a test file of their own (validators, snapshot and assertions there).
 const OWN_TEST_FILE = new Set(['LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample',
-  'EksTrainingExample']);
+  'EksTrainingExample', 'SageMakerStreamingExample', 'HyperPodLustreExample']);
 
 function exampleStacks(include?: (name: string) => boolean): Stack[] {
   const app: App = buildExamples(testApp(), include);

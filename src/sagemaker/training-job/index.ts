@@ -1,0 +1,3 @@
+export * from './training-input';
+export * from './training-image';
+export * from './sagemaker-training-job';
