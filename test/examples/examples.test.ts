@@ -22,8 +22,10 @@ describe('example stacks', () => {
   test('the examples app holds the examples, without account; the stacks placed by zone ID in the zone\'s Region', () => {
     const all = exampleStacks();
     expect(all.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample', 'ExpressCacheExample',
-      'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample']);
-    const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample']);
+      'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample',
+      'SageMakerStreamingExample']);
+    const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample',
+      'SageMakerStreamingExample']);
     for (const stack of all) {
       expect([stack.stackName, stack.environment]).toEqual([stack.stackName,
         byZoneId.has(stack.stackName) ? `aws://unknown-account/${TRAINING_REGION}` : 'aws://unknown-account/unknown-region']);

@@ -1,5 +1,6 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
@@ -213,7 +214,6 @@ describe('SageMakerTrainingJob: options', () => {
 
   test('an image of an ECR repository of the app is pulled with the repository\'s own grant', () => {
     const f = fixture();
-    const ecr = require('aws-cdk-lib/aws-ecr');
     const repository = new ecr.Repository(f.stack, 'Images');
     jobIn(f, { image: TrainingImage.fromEcrRepository(repository, 'v1') });
     Template.fromStack(f.stack).hasResourceProperties('AWS::IAM::Policy', {

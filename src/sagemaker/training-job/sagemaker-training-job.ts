@@ -4,12 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeFinding, acknowledgeWildcards, grantPolicyOf } from '../../core/acknowledge';
-import { DataLocation } from '../../core/data-location';
-import { TrainingStorageError, renderValue } from '../../core/errors';
-import { createEncryptedLogGroup } from '../../core/log-group';
-import { zoneIdOfDirectoryBucketName } from '../../core/s3-names';
-import { availabilityZoneIdOf, IZonalStorage } from '../../core/training-zone';
 import { CreateTrainingJobTask, TrainingJobRequest } from './private/create-training-job-task';
 import {
   channelNameProblem, channelsProblem, DEFAULT_CHECKPOINT_LOCAL_PATH, DEFAULT_MAX_RUNTIME_SECONDS, environmentProblem, fileSystemPathProblem,
@@ -18,6 +12,12 @@ import {
 } from './rules';
 import { TrainingImage } from './training-image';
 import { lustreZoneId, TrainingChannel, TrainingInputKind } from './training-input';
+import { acknowledgeFinding, acknowledgeWildcards, grantPolicyOf } from '../../core/acknowledge';
+import { DataLocation } from '../../core/data-location';
+import { TrainingStorageError, renderValue } from '../../core/errors';
+import { createEncryptedLogGroup } from '../../core/log-group';
+import { zoneIdOfDirectoryBucketName } from '../../core/s3-names';
+import { availabilityZoneIdOf, IZonalStorage } from '../../core/training-zone';
 
 /** The log group SageMaker writes training job logs to (SageMaker Developer Guide, "Log Amazon SageMaker AI events with Amazon CloudWatch"). */
 const TRAINING_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
@@ -317,7 +317,8 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
           + 'and SageMaker mounts a file system only from a subnet in its zone');
       }
     };
-    const bucketZone = (location: { bucketName: string }) => (Token.isUnresolved(location.bucketName) ? undefined : zoneIdOfDirectoryBucketName(location.bucketName));
+    const bucketZone = (location: { bucketName: string }) =>
+      (Token.isUnresolved(location.bucketName) ? undefined : zoneIdOfDirectoryBucketName(location.bucketName));
     for (const channel of props.channels) {
       const input = channel.input;
       const property = `channels[${channel.channelName}]`;
@@ -456,7 +457,9 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
       ...(props.hyperparameters ? { HyperParameters: { ...props.hyperparameters } } : {}),
       ...(props.environment ? { Environment: { ...props.environment } } : {}),
       VpcConfig: { SecurityGroupIds: [this.securityGroup.securityGroupId], Subnets: [props.subnet.subnetId] },
-      ...(props.checkpoints ? { CheckpointConfig: { S3Uri: props.checkpoints.s3Uri, LocalPath: props.checkpointLocalPath ?? DEFAULT_CHECKPOINT_LOCAL_PATH } } : {}),
+      ...(props.checkpoints
+        ? { CheckpointConfig: { S3Uri: props.checkpoints.s3Uri, LocalPath: props.checkpointLocalPath ?? DEFAULT_CHECKPOINT_LOCAL_PATH } }
+        : {}),
     };
   }
 }

@@ -131,7 +131,8 @@ export class TrainingInput {
   /** The zonal tier the input lives on, when known (an `ExpressCache`). */
   public readonly zonalStorage?: IZonalStorage;
 
-  private constructor(kind: TrainingInputKind, options: { inputMode?: S3InputMode; distribution?: S3DataDistribution; accessMode?: FileSystemAccessMode },
+  private constructor(kind: TrainingInputKind,
+    options: { inputMode?: S3InputMode; distribution?: S3DataDistribution; accessMode?: FileSystemAccessMode },
     location?: DataLocation, zonalStorage?: IZonalStorage, fileSystem?: ILustreScratch, path?: string) {
     this.kind = kind;
     this.location = location;

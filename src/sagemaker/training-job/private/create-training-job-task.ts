@@ -110,7 +110,8 @@ export class CreateTrainingJobTask extends tasks.SageMakerCreateTrainingJob {
     const parameters = state.Parameters ?? {};
     const rendered = (parameters.InputDataConfig ?? []) as Array<{ ChannelName: string }>;
     // The channels in the request's order: the task's own rendering of each S3 channel, the request's of each file system channel.
-    const inputDataConfig = this.request.InputDataConfig.map((channel) => rendered.find((item) => item.ChannelName === channel.ChannelName) ?? channel);
+    const inputDataConfig = this.request.InputDataConfig.map((channel) =>
+      rendered.find((item) => item.ChannelName === channel.ChannelName) ?? channel);
     return {
       ...state,
       Parameters: {
