@@ -8,7 +8,7 @@ import { guardDisagreements } from '../support/raw-guard';
 
 // Stacks with a test file of their own (validators, snapshot and assertions there).
 const OWN_TEST_FILE = new Set(['LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample',
-  'EksTrainingExample']);
+  'EksTrainingExample', 'HyperPodLustreExample']);
 
 function exampleStacks(include?: (name: string) => boolean): Stack[] {
   const app: App = buildExamples(testApp(), include);
@@ -22,8 +22,9 @@ describe('example stacks', () => {
   test('the examples app holds the examples, without account; the stacks placed by zone ID in the zone\'s Region', () => {
     const all = exampleStacks();
     expect(all.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample', 'ExpressCacheExample',
-      'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample']);
-    const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample']);
+      'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample', 'HyperPodLustreExample']);
+    const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample',
+      'HyperPodLustreExample']);
     for (const stack of all) {
       expect([stack.stackName, stack.environment]).toEqual([stack.stackName,
         byZoneId.has(stack.stackName) ? `aws://unknown-account/${TRAINING_REGION}` : 'aws://unknown-account/unknown-region']);
