@@ -107,8 +107,11 @@ export class HyperPodCluster extends Resource implements ec2.IConnectable, iam.I
   public readonly connections: ec2.Connections;
   /** Where the lifecycle scripts are (`SourceS3Uri`). */
   public readonly lifecycleScriptsLocation: DataLocation;
-  /** The copy that puts the lifecycle scripts there. */
-  public readonly lifecycleScriptsCopy: DatasetCopy;
+  /**
+   * The copies that put the lifecycle scripts there: one, and one more for each further file with the
+   * content of another (such files are one asset object).
+   */
+  public readonly lifecycleScriptsCopies: DatasetCopy[];
   /** Where the nodes mount the file system. @default - no file system */
   public readonly lustreMountPath?: string;
 
@@ -148,20 +151,36 @@ export class HyperPodCluster extends Resource implements ec2.IConnectable, iam.I
       path: path.join(props.lifecycleScripts.directory, file),
     }));
     const assetBucket = DataLocation.fromBucket(assets[0].bucket, '');
-    this.lifecycleScriptsCopy = new DatasetCopy(this, 'LifecycleScriptsCopy', {
-      source: assetBucket,
-      destination: props.lifecycleScripts.location,
-      keys: assets.map((asset) => asset.s3ObjectKey),
-      renames: Object.fromEntries(assets.map((asset, index) => [asset.s3ObjectKey, scripts[index]])),
+    // Files with the same content are one asset object (the key is the content's hash), and a copy
+    // renames each source key once: such files go to further copies, one name per key in each.
+    const rounds: Array<Array<[string, string]>> = [];
+    assets.forEach((asset, index) => {
+      const round = rounds.find((r) => !r.some(([key]) => key === asset.s3ObjectKey));
+      const pair: [string, string] = [asset.s3ObjectKey, scripts[index]];
+      if (round) {
+        round.push(pair);
+      } else {
+        rounds.push([pair]);
+      }
     });
-    // The copy reads the asset bucket's objects (its keys only, by name; IAM sees the bucket's objects).
-    // DatasetCopy acknowledges its source wildcard, but cdk-nag renders the asset bucket's name
-    // (an Fn::Sub) in a way core's renderer does not know: acknowledged here, for this copy's policy.
-    const copyPolicy = grantPolicyOf(this.lifecycleScriptsCopy.role);
-    if (copyPolicy) {
-      acknowledgeFinding(copyPolicy, `AwsSolutions-IAM5[Resource::${renderArnForNag(Stack.of(this).resolve(assetBucket.objectsArn))}]`,
-        'Copies the lifecycle script assets, named by their keys, from the CDK asset bucket: IAM sees the asset bucket\'s objects.');
-    }
+    this.lifecycleScriptsCopies = rounds.map((round, index) => {
+      const copy = new DatasetCopy(this, index === 0 ? 'LifecycleScriptsCopy' : `LifecycleScriptsCopy${index + 1}`, {
+        source: assetBucket,
+        destination: props.lifecycleScripts.location,
+        keys: round.map(([key]) => key),
+        renames: Object.fromEntries(round),
+      });
+      // The copy reads the asset bucket's objects (its keys only, by name; IAM sees the bucket's
+      // objects). DatasetCopy acknowledges its source wildcard, but cdk-nag renders the asset
+      // bucket's name (an Fn::Sub) in a way core's renderer does not know: acknowledged here, on
+      // this copy's policy only.
+      const copyPolicy = grantPolicyOf(copy.role);
+      if (copyPolicy) {
+        acknowledgeFinding(copyPolicy, `AwsSolutions-IAM5[Resource::${renderArnForNag(Stack.of(this).resolve(assetBucket.objectsArn))}]`,
+          'Copies the lifecycle script assets, named by their keys, from the CDK asset bucket: IAM sees the asset bucket\'s objects.');
+      }
+      return copy;
+    });
     props.lifecycleScripts.location.grantRead(this.role);
     props.lifecycleScripts.location.acknowledgeGrantWildcard(this.role,
       'HyperPod nodes read every lifecycle script under the scripts\' prefix when they are created.');
@@ -186,7 +205,7 @@ export class HyperPodCluster extends Resource implements ec2.IConnectable, iam.I
     // The nodes run the scripts, use the role's policies and mount the file system as soon as they
     // start: the copy, the role's policy, the security group's rules (and the file system's, with the
     // file system itself) come first.
-    cluster.node.addDependency(this.lifecycleScriptsCopy, this.role, this.securityGroup);
+    cluster.node.addDependency(...this.lifecycleScriptsCopies, this.role, this.securityGroup);
     if (props.fileSystem) {
       cluster.node.addDependency(props.fileSystem);
     }
