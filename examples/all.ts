@@ -5,6 +5,7 @@ import { DatasetCopyExampleStack } from './dataset-copy-stack';
 import { Ec2TrainingExampleStack } from './ec2-training-stack';
 import { EksTrainingExampleStack } from './eks-training-stack';
 import { ExpressCacheExampleStack } from './express-cache-stack';
+import { HyperPodLustreExampleStack } from './hyperpod-lustre-stack';
 import { LustreScratchExampleStack } from './lustre-scratch-stack';
 import { SageMakerStreamingExampleStack } from './sagemaker-streaming-stack';
 import { SeedObjectCopyExampleStack } from './seed-object-copy-stack';
@@ -28,6 +29,7 @@ export function buildExamples(app: App, include: (stackName: string) => boolean 
     ['Ec2TrainingExample', (name) => new Ec2TrainingExampleStack(app, name, { env: trainingZoneEnv })],
     ['EksTrainingExample', (name) => new EksTrainingExampleStack(app, name, { env: trainingZoneEnv })],
     ['SageMakerStreamingExample', (name) => new SageMakerStreamingExampleStack(app, name, { env: trainingZoneEnv })],
+    ['HyperPodLustreExample', (name) => new HyperPodLustreExampleStack(app, name, { env: trainingZoneEnv })],
   ];
   for (const [name, build] of stacks) {
     if (include(name)) {

@@ -1,1 +1,2 @@
 export * from './training-job';
+export * from './hyperpod';

@@ -23,9 +23,9 @@ describe('example stacks', () => {
     const all = exampleStacks();
     expect(all.map((s) => s.stackName)).toEqual(['TrainingDataLakeExample', 'SeedObjectCopyExample', 'DatasetCopyExample', 'ExpressCacheExample',
       'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample',
-      'SageMakerStreamingExample']);
+      'SageMakerStreamingExample', 'HyperPodLustreExample']);
     const byZoneId = new Set(['ExpressCacheExample', 'LustreScratchExample', 'CheckpointTierLustreExample', 'CheckpointTierExpressExample', 'Ec2TrainingExample', 'EksTrainingExample',
-      'SageMakerStreamingExample']);
+      'SageMakerStreamingExample', 'HyperPodLustreExample']);
     for (const stack of all) {
       expect([stack.stackName, stack.environment]).toEqual([stack.stackName,
         byZoneId.has(stack.stackName) ? `aws://unknown-account/${TRAINING_REGION}` : 'aws://unknown-account/unknown-region']);

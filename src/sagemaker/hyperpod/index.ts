@@ -1,0 +1,3 @@
+export * from './orchestrator';
+export * from './hyperpod-cluster-props';
+export * from './hyperpod-cluster';
