@@ -1,5 +1,6 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -219,6 +220,44 @@ describe('SageMakerTrainingJob: options', () => {
     Template.fromStack(f.stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ecr:BatchGetImage']), Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Images'), 'Arn'] } })]) },
     });
+  });
+});
+
+describe('SageMakerTrainingJob: gateway endpoints', () => {
+  test('none by default; with addGatewayEndpoints, S3 and S3 Express on the subnet\'s route table of a plain VPC', () => {
+    const f = fixture();
+    const vpc = new ec2.Vpc(f.stack, 'PlainVpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'gpu', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const subnet = vpc.isolatedSubnets[0];
+    const endpointCount = (stack: Stack) => stack.node.findAll().filter((c) => c instanceof ec2.CfnVPCEndpoint).length;
+    const plain = fixture();
+    const before = endpointCount(plain.stack);
+    expect(jobIn(plain).gatewayEndpoints).toEqual({});
+    expect(endpointCount(plain.stack)).toBe(before);
+    const job = new SageMakerTrainingJob(f.stack, 'Job', {
+      vpc,
+      subnet,
+      image: TrainingImage.fromEcrImageUri(IMAGE),
+      instanceType: 'ml.p5.48xlarge',
+      addGatewayEndpoints: true,
+      channels: [{ channelName: 'train', input: TrainingInput.fromLocation(f.cache.location('data/'), { inputMode: S3InputMode.FILE }) }],
+      output: DataLocation.fromBucket(f.lake.bucket, 'models/'),
+    });
+    expect(Object.keys(job.gatewayEndpoints).sort()).toEqual(['s3', 's3express']);
+    const endpoints = Object.values<any>(plainTemplate(f.stack).findResources('AWS::EC2::VPCEndpoint')).filter((e) => e.Properties.VpcId.Ref.startsWith('PlainVpc'));
+    expect(endpoints.map((e) => JSON.stringify(e.Properties.ServiceName)).sort()).toEqual([expect.stringContaining('.s3\"'), expect.stringContaining('.s3express\"')]);
+    expect(endpoints.every((e) => e.Properties.RouteTableIds.length === 1 && e.Properties.RouteTableIds[0].Ref.startsWith('PlainVpcgpuSubnet1RouteTable'))).toBe(true);
+  });
+
+  test('a subnet of a TrainingVpc, which routes both already, is rejected', () => {
+    const f = fixture();
+    expect(thrown(() => jobIn(f, { addGatewayEndpoints: true })).message)
+      .toMatch(/^\[Test\/Training\] addGatewayEndpoints: received true; allowed: false: the route table of subnet "Test\/Vpc\/.*" already routes s3 through the gateway endpoint/);
+  });
+
+  test('File mode on a directory bucket is allowed (SageMaker supports it), FastFile is only the default', () => {
+    const f = fixture();
+    const job = jobIn(f, { channels: [{ channelName: 'train', input: TrainingInput.fromExpressCache(f.cache, 'data/', { inputMode: S3InputMode.FILE }) }] });
+    expect(JSON.parse(evaluate(f.stack.resolve(job.requestJson))).InputDataConfig[0].InputMode).toBe('File');
   });
 });
 

@@ -17,7 +17,7 @@ import { DataLocation } from '../../core/data-location';
 import { TrainingStorageError, renderValue } from '../../core/errors';
 import { createEncryptedLogGroup } from '../../core/log-group';
 import { zoneIdOfDirectoryBucketName } from '../../core/s3-names';
-import { availabilityZoneIdOf, IZonalStorage } from '../../core/training-zone';
+import { availabilityZoneIdOf, gatewayEndpointRouting, IZonalStorage } from '../../core/training-zone';
 
 /** The log group SageMaker writes training job logs to (SageMaker Developer Guide, "Log Amazon SageMaker AI events with Amazon CloudWatch"). */
 const TRAINING_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
@@ -115,6 +115,17 @@ export interface SageMakerTrainingJobProps {
   readonly colocatedWith?: IZonalStorage[];
 
   /**
+   * Add the gateway endpoints the job needs to the VPC, on the subnet's route table: S3 always, and
+   * S3 Express One Zone when a channel or the checkpoints are in a directory bucket. The endpoints
+   * have no charge, and let the instances reach S3 without a NAT gateway. Not for a `TrainingVpc`
+   * or `TrainingSubnet`, which add both already: a route table that routes a service already is
+   * rejected (a route table routes a service to one gateway endpoint).
+   *
+   * @default false - the subnet's routes are the network's (a TrainingVpc or TrainingSubnet has both endpoints)
+   */
+  readonly addGatewayEndpoints?: boolean;
+
+  /**
    * The start of each job's name: the state machine names a job `<jobNamePrefix>-<execution name>`.
    *
    * @default 'training'
@@ -166,6 +177,8 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
   public readonly securityGroup: ec2.SecurityGroup;
   /** The job's network connections. */
   public readonly connections: ec2.Connections;
+  /** The gateway endpoints the job added (`addGatewayEndpoints`), by service: `s3`, `s3express`. */
+  public readonly gatewayEndpoints: { [service: string]: ec2.GatewayVpcEndpoint } = {};
   /** The job name prefix. */
   public readonly jobNamePrefix: string;
   /** The channels, in request order. */
@@ -190,6 +203,9 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
     this.securityGroup.connections.allowInternally(ec2.Port.allTraffic(), 'Distributed training: all traffic between the job\'s instances');
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to S3, S3 Express, ECR, CloudWatch Logs and SageMaker');
     this.connections = this.securityGroup.connections;
+    if (props.addGatewayEndpoints) {
+      this.addGatewayEndpoints(props);
+    }
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
@@ -336,6 +352,28 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
     }
     for (const tier of props.colocatedWith ?? []) {
       reject('colocatedWith', tier.node.path, tier.availabilityZoneId);
+    }
+  }
+
+  private addGatewayEndpoints(props: SageMakerTrainingJobProps): void {
+    const directoryBucket = props.channels.some((channel) => channel.input.location?.isDirectoryBucket)
+      || props.checkpoints?.isDirectoryBucket === true;
+    const services: Array<[string, ec2.GatewayVpcEndpointAwsService, string]> = [['s3', ec2.GatewayVpcEndpointAwsService.S3, 'S3Endpoint']];
+    if (directoryBucket) {
+      services.push(['s3express', ec2.GatewayVpcEndpointAwsService.S3_EXPRESS, 'S3ExpressEndpoint']);
+    }
+    for (const [service, awsService, id] of services) {
+      const existing = gatewayEndpointRouting(props.subnet, service);
+      if (existing) {
+        throw TrainingStorageError.invalidProperty(this, 'addGatewayEndpoints', 'true',
+          `false: the route table of subnet ${renderValue(props.subnet.node.path)} already routes ${service} through the gateway endpoint `
+          + `${renderValue(existing.node.path)} (a TrainingVpc or TrainingSubnet adds one), and a route table routes a service to one gateway endpoint`);
+      }
+      this.gatewayEndpoints[service] = new ec2.GatewayVpcEndpoint(this, id, {
+        vpc: props.vpc,
+        service: awsService,
+        subnets: [{ subnets: [props.subnet] }],
+      });
     }
   }
 
