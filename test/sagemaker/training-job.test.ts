@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
   DataLocation, ExpressCache, FileSystemAccessMode, LustreScratch, S3DataDistribution, S3InputMode, SageMakerTrainingJob, SageMakerTrainingJobProps,
   TrainingDataLake, TrainingImage, TrainingInput, TrainingVpc,
@@ -90,7 +91,7 @@ describe('SageMakerTrainingJob: one channel per tier, checkpoints on the cache, 
 
   test('the JSON document and the Step Functions task agree on every field but the job name', () => {
     const { ['TrainingJobName.$']: name, ...rest } = parameters;
-    expect(name).toBe("States.Format('training-{}', $$.Execution.Name)");
+    expect(name).toBe("States.Format('training-{}', States.UUID())");
     expect(rest).toEqual(request);
   });
 
@@ -159,7 +160,12 @@ describe('SageMakerTrainingJob: one channel per tier, checkpoints on the cache, 
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.some((s) => s.Condition === undefined)).toBe(true);
     expect(withAction('ecr:BatchGetImage')).toEqual([expect.objectContaining({ Resource: 'arn:<AWS::Partition>:ecr:us-east-1:763104351884:repository/pytorch-training' })]);
-    expect(withAction('logs:PutLogEvents')).toEqual([expect.objectContaining({ Resource: 'arn:<AWS::Partition>:logs:us-east-1:111122223333:log-group:/aws/sagemaker/TrainingJobs:log-stream:*' })]);
+    expect(withAction('logs:PutLogEvents')).toEqual([expect.objectContaining({
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      Resource: 'arn:<AWS::Partition>:logs:us-east-1:111122223333:log-group:/aws/sagemaker/TrainingJobs:*',
+    })]);
+    // The output's KMS key: SageMaker needs kms:Encrypt with OutputDataConfig.KmsKeyId.
+    expect(withAction('kms:Encrypt')).toEqual([expect.objectContaining({ Resource: expect.stringMatching(/^<LakeKey.*\.Arn>$/) })]);
     expect(withAction('ec2:DeleteNetworkInterface')).toEqual([expect.objectContaining({
       Resource: 'arn:<AWS::Partition>:ec2:us-east-1:111122223333:network-interface/*',
       Condition: { ArnEquals: { 'ec2:Subnet': expect.stringMatching(/:subnet\/<VpcTraining/) } },
@@ -190,6 +196,7 @@ describe('SageMakerTrainingJob: options', () => {
     const f = fixture();
     const volumeKey = new kms.Key(f.stack, 'VolumeKey');
     const job = jobIn(f, {
+      instanceType: 'ml.c5.18xlarge',
       instanceCount: 4,
       volumeSize: Size.gibibytes(500),
       volumeEncryptionKey: volumeKey,
@@ -202,7 +209,7 @@ describe('SageMakerTrainingJob: options', () => {
       jobNamePrefix: 'llama-8b',
     });
     const request = JSON.parse(evaluate(f.stack.resolve(job.requestJson)));
-    expect(request.ResourceConfig).toEqual({ InstanceCount: 4, InstanceType: 'ml.p5.48xlarge', VolumeSizeInGB: 500, VolumeKmsKeyId: expect.stringMatching(/^<VolumeKey.*\.Arn>$/) });
+    expect(request.ResourceConfig).toEqual({ InstanceCount: 4, InstanceType: 'ml.c5.18xlarge', VolumeSizeInGB: 500, VolumeKmsKeyId: expect.stringMatching(/^<VolumeKey.*\.Arn>$/) });
     expect(request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 28 * 86400 });
     expect(request.Environment).toEqual({ NCCL_DEBUG: 'INFO' });
     expect(request.HyperParameters).toEqual({ epochs: '3' });
@@ -210,7 +217,7 @@ describe('SageMakerTrainingJob: options', () => {
     expect(request.InputDataConfig[0].DataSource.FileSystemDataSource).toEqual(expect.objectContaining({ DirectoryPath: expect.stringMatching(/^\/<Scratch[0-9A-F]+\.LustreMountName>$/), FileSystemAccessMode: 'rw' }));
     const task = job.startJobTask(f.stack, 'Start');
     const state = f.stack.resolve((task as any).toStateJson());
-    expect(state.Parameters['TrainingJobName.$']).toBe("States.Format('llama-8b-{}', $$.Execution.Name)");
+    expect(state.Parameters['TrainingJobName.$']).toBe("States.Format('llama-8b-{}', States.UUID())");
   });
 
   test('an image of an ECR repository of the app is pulled with the repository\'s own grant', () => {
@@ -305,6 +312,32 @@ describe('SageMakerTrainingJob: rejected input', () => {
     expect(thrown(() => jobIn(f, { maxRuntime: Duration.days(29) }, 'T4')).message)
       .toBe('[Test/T4] maxRuntime: received 2505600 seconds; allowed: whole seconds from 1 to 28 days (SageMaker StoppingCondition)');
     expect(thrown(() => jobIn(f, { volumeSize: Size.mebibytes(512) }, 'T5')).message).toBe('[Test/T5] volumeSize: received 0.5 GiB; allowed: whole GiB, at least 1 (ResourceConfig.VolumeSizeInGB)');
+  });
+
+  test('a volume key on an instance type with instance storage', () => {
+    const f = fixture();
+    expect(thrown(() => jobIn(f, { volumeEncryptionKey: new kms.Key(f.stack, 'VolumeKey') })).message)
+      .toBe('[Test/Training] volumeEncryptionKey: received a key with ml.p5.48xlarge; allowed: no key for an instance type with instance storage (8 NVMe disks), '
+        + 'which a hardware module encrypts: "You can\'t request a VolumeKmsKeyId when using an instance type with local storage" (SageMaker API Reference, ResourceConfig)');
+  });
+
+  test('hyperparameters: too many, a key Step Functions reads as a path, a value too long', () => {
+    const f = fixture();
+    expect(thrown(() => jobIn(f, { hyperparameters: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, 'v'])) })).message)
+      .toBe('[Test/Training] hyperparameters: received 101 entries; allowed: at most 100 (CreateTrainingJob HyperParameters)');
+    expect(thrown(() => jobIn(f, { hyperparameters: { 'lr.$': '$.lr' } }, 'T2')).message)
+      .toBe('[Test/T2] hyperparameters: received "lr.$"; allowed: keys of at most 256 characters, not ending with ".$" (Step Functions reads those as paths)');
+    expect(thrown(() => jobIn(f, { hyperparameters: { config: 'x'.repeat(2501) } }, 'T3')).message)
+      .toBe('[Test/T3] hyperparameters.config: received 2501 characters; allowed: values of at most 2500 characters (CreateTrainingJob HyperParameters)');
+  });
+
+  test('the task in a JSONata state machine', () => {
+    const f = fixture();
+    const job = jobIn(f);
+    const task = job.startJobTask(f.stack, 'Start');
+    expect(thrown(() => new sfn.StateMachine(f.stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(task), queryLanguage: sfn.QueryLanguage.JSONATA })).message)
+      .toBe('[Test/Start] queryLanguage: received JSONata; allowed: a state machine that uses JSONPath (the default query language): '
+        + 'this task completes its Parameters, which JSONata state machines do not have');
   });
 
   test('checkpoint local path: relative, or without checkpoints', () => {

@@ -19,6 +19,8 @@
  * - CheckpointConfig (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CheckpointConfig.html):
  *   S3Uri up to 1024 characters, `^(https|s3)://([^/]+)/?(.*)$`; LocalPath up to 4096 characters,
  *   default `/opt/ml/checkpoints`.
+ * - CreateTrainingJob HyperParameters: up to 100 entries, keys up to 256 characters, values up to
+ *   2500 characters.
  * - StoppingCondition (CloudFormation reference, StoppingCondition of AWS::SageMaker::ProcessingJob,
  *   which quotes the API's text: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-processingjob-stoppingcondition.html):
  *   MaxRuntimeInSeconds "The default value is 1 day. The maximum value is 28 days."
@@ -36,9 +38,8 @@ export const MAX_CHANNELS = 20;
 /** The longest training job name (CreateTrainingJob, TrainingJobName). @internal */
 export const MAX_TRAINING_JOB_NAME_LENGTH = 63;
 /**
- * The longest job name prefix: the state machine names each job `<prefix>-<execution name>`, and a
- * Step Functions execution name made by Step Functions is a 36-character UUID, so a prefix of up to
- * 26 characters keeps the job name within 63.
+ * The longest job name prefix: the state machine names each job `<prefix>-<UUID>` (Step Functions'
+ * `States.UUID()`, 36 characters), so a prefix of up to 26 characters keeps the name within 63.
  * @internal
  */
 export const MAX_JOB_NAME_PREFIX_LENGTH = MAX_TRAINING_JOB_NAME_LENGTH - 36 - 1;
@@ -84,7 +85,7 @@ export function jobNamePrefixProblem(prefix: string): TrainingJobRuleViolation |
       property: 'jobNamePrefix',
       received: JSON.stringify(prefix),
       allowed: `1 to ${MAX_JOB_NAME_PREFIX_LENGTH} letters, digits and single hyphens, starting and ending with a letter or digit `
-        + '(the job is named "<prefix>-<execution name>", at most 63 characters)',
+        + '(the job is named "<prefix>-<UUID>", at most 63 characters)',
     };
   }
   return undefined;
@@ -162,6 +163,28 @@ export function environmentProblem(names: readonly string[]): TrainingJobRuleVio
   const bad = names.find((name) => !/^[a-zA-Z_][a-zA-Z0-9_]{0,511}$/.test(name));
   if (bad !== undefined) {
     return { property: 'environment', received: JSON.stringify(bad), allowed: 'names of letters, digits and "_", not starting with a digit, at most 512 characters' };
+  }
+  return undefined;
+}
+
+/**
+ * Rejects hyperparameters SageMaker does not accept (at most 100; keys up to 256 characters, values
+ * up to 2500: CreateTrainingJob HyperParameters), and keys ending with `.$`, which Step Functions
+ * would read as a path in the task's parameters.
+ * @internal
+ */
+export function hyperparametersProblem(hyperparameters: Readonly<Record<string, string>>): TrainingJobRuleViolation | undefined {
+  const entries = Object.entries(hyperparameters);
+  if (entries.length > 100) {
+    return { property: 'hyperparameters', received: `${entries.length} entries`, allowed: 'at most 100 (CreateTrainingJob HyperParameters)' };
+  }
+  for (const [key, value] of entries) {
+    if (key.length > 256 || key.endsWith('.$')) {
+      return { property: 'hyperparameters', received: JSON.stringify(key), allowed: 'keys of at most 256 characters, not ending with ".$" (Step Functions reads those as paths)' };
+    }
+    if (value.length > 2500) {
+      return { property: `hyperparameters.${key}`, received: `${value.length} characters`, allowed: 'values of at most 2500 characters (CreateTrainingJob HyperParameters)' };
+    }
   }
   return undefined;
 }

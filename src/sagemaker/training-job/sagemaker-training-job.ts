@@ -7,11 +7,12 @@ import { Construct } from 'constructs';
 import { CreateTrainingJobTask, TrainingJobRequest } from './private/create-training-job-task';
 import {
   channelNameProblem, channelsProblem, DEFAULT_CHECKPOINT_LOCAL_PATH, DEFAULT_MAX_RUNTIME_SECONDS, environmentProblem, fileSystemPathProblem,
-  instanceCountProblem, instanceTypeProblem, jobNamePrefixProblem, localPathProblem, lustreDirectoryPath, maxRuntimeProblem,
+  hyperparametersProblem, instanceCountProblem, instanceTypeProblem, jobNamePrefixProblem, localPathProblem, lustreDirectoryPath, maxRuntimeProblem,
   TrainingJobRuleViolation, volumeSizeProblem,
 } from './rules';
 import { TrainingImage } from './training-image';
 import { lustreZoneId, TrainingChannel, TrainingInputKind } from './training-input';
+import { instanceFacts } from '../../compute/instance-types';
 import { acknowledgeFinding, acknowledgeWildcards, grantPolicyOf } from '../../core/acknowledge';
 import { DataLocation } from '../../core/data-location';
 import { TrainingStorageError, renderValue } from '../../core/errors';
@@ -72,14 +73,19 @@ export interface SageMakerTrainingJobProps {
   readonly checkpointLocalPath?: string;
 
   /**
-   * The size of each instance's ML storage volume (File-mode inputs are copied to it).
+   * The size of each instance's ML storage volume (File-mode inputs are copied to it). On instance
+   * types with NVMe instance storage (ml.p4d, ml.p5, ml.g5 and others) SageMaker provisions no
+   * volume and uses the instance storage instead ("Available storage is fixed to the NVMe-type
+   * instance's storage capacity": SageMaker API Reference, ResourceConfig).
    *
    * @default Size.gibibytes(100)
    */
   readonly volumeSize?: Size;
 
   /**
-   * The KMS key that encrypts the instances' storage volumes.
+   * The KMS key that encrypts the instances' storage volumes. Rejected for instance types with
+   * instance storage, which a hardware module encrypts: "You can't request a VolumeKmsKeyId when
+   * using an instance type with local storage" (SageMaker API Reference, ResourceConfig).
    *
    * @default - SageMaker's default encryption of the volume
    */
@@ -126,7 +132,8 @@ export interface SageMakerTrainingJobProps {
   readonly addGatewayEndpoints?: boolean;
 
   /**
-   * The start of each job's name: the state machine names a job `<jobNamePrefix>-<execution name>`.
+   * The start of each job's name: the state machine names a job `<jobNamePrefix>-<UUID>`, a new
+   * name for every start (a redriven execution starts a new job, which resumes from the checkpoints).
    *
    * @default 'training'
    */
@@ -146,9 +153,10 @@ export interface StartTrainingJobTaskOptions {
 /** Options of {@link SageMakerTrainingJob.addStateMachine}. */
 export interface TrainingJobStateMachineOptions {
   /**
-   * The longest an execution may run.
+   * The longest an execution may run: when it times out, Step Functions stops the job.
    *
-   * @default - the job's maxRuntime plus one hour (SageMaker uploads the model after the run)
+   * @default - no timeout: the job's `maxRuntime` bounds its training time, and SageMaker ends every
+   *   job within 30 days, provisioning and the upload of the model included
    */
   readonly timeout?: Duration;
 }
@@ -225,8 +233,8 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
   }
 
   /**
-   * A Step Functions task that starts a training job named `<jobNamePrefix>-<execution name>`
-   * and, by default, waits for it to end. Add it to a state machine (or use `addStateMachine`);
+   * A Step Functions task that starts a training job named `<jobNamePrefix>-<UUID>` and, by
+   * default, waits for it to end. The state machine must use JSONPath (the default query language). Add it to a state machine (or use `addStateMachine`);
    * the state machine's role is granted what the task needs (create, describe and stop training
    * jobs, pass the execution role, and the EventBridge rule of `RUN_JOB`).
    */
@@ -252,14 +260,15 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
   /**
    * A state machine (ID `StateMachine`) that starts one training job per execution and waits for
    * it: its executions log everything to an encrypted log group kept one year, and are traced with
-   * X-Ray. Start an execution with any input; its name becomes part of the job's name.
+   * X-Ray. Start an execution with any input and any name: each start names its job
+   * `<jobNamePrefix>-<UUID>`.
    */
   public addStateMachine(options: TrainingJobStateMachineOptions = {}): sfn.StateMachine {
     const logs = createEncryptedLogGroup(this, { id: 'StateMachineLogs' });
     const task = this.startJobTask(this, 'StartTrainingJob');
     const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(task),
-      timeout: options.timeout ?? (this.props.maxRuntime ?? Duration.seconds(DEFAULT_MAX_RUNTIME_SECONDS)).plus(Duration.hours(1)),
+      timeout: options.timeout,
       logs: { destination: logs, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
@@ -267,7 +276,7 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
     const policy = grantPolicyOf(stateMachine);
     if (policy) {
       acknowledgeWildcards(stateMachine, [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: '*' })],
-        'Each execution starts a job named "<prefix>-<execution name>", known only at run time; aws-cdk-lib\'s SageMakerCreateTrainingJob scopes such names to training-job/*.');
+        'Each execution starts a job named "<prefix>-<UUID>", known only at run time; aws-cdk-lib\'s SageMakerCreateTrainingJob scopes such names to training-job/*.');
       acknowledgeFinding(policy, 'AwsSolutions-IAM5[Resource::*]',
         'sagemaker:ListTags (the RUN_JOB integration), the X-Ray and CloudWatch Logs delivery actions of aws-cdk-lib\'s state machine logging and tracing: none of them has a resource type to scope to.');
     }
@@ -315,6 +324,13 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
     }
     check(localPathProblem('checkpointLocalPath', props.checkpointLocalPath ?? DEFAULT_CHECKPOINT_LOCAL_PATH));
     check(environmentProblem(Object.keys(props.environment ?? {})));
+    check(hyperparametersProblem(props.hyperparameters ?? {}));
+    const facts = Token.isUnresolved(props.instanceType) ? undefined : instanceFacts(props.instanceType.replace(/^ml\./, ''));
+    if (props.volumeEncryptionKey && facts && facts.instanceStoreDiskCount > 0) {
+      throw TrainingStorageError.invalidProperty(this, 'volumeEncryptionKey', `a key with ${props.instanceType}`,
+        `no key for an instance type with instance storage (${facts.instanceStoreDiskCount} NVMe disks), which a hardware module encrypts: `
+        + '"You can\'t request a VolumeKmsKeyId when using an instance type with local storage" (SageMaker API Reference, ResourceConfig)');
+    }
   }
 
   /**
@@ -409,6 +425,11 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
         + '"KMS key is not supported" (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html)');
     }
     props.output.grantWrite(role);
+    if (props.output.encryptionKey) {
+      // "If you use a KMS key ID or an alias of your KMS key, the SageMaker execution role must include
+      // permissions to call kms:Encrypt" (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html).
+      props.output.encryptionKey.grant(role, 'kms:Encrypt');
+    }
     if (!props.output.isDirectoryBucket) {
       props.output.acknowledgeGrantWildcard(role, 'SageMaker writes the model artifacts of each job under the output prefix, in a folder named after the job.');
     }
@@ -418,10 +439,14 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
     props.image.grantPull(this, role);
 
     // CloudWatch Logs: the one log group SageMaker writes training logs to.
-    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: TRAINING_LOG_GROUP, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const logStreamsArn = `${logGroupArn}:log-stream:*`;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], resources: [logGroupArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logStreamsArn] }));
+    // The log group's ARN with its trailing ":*", the form IAM policies use for every action but
+    // tagging (CloudWatch Logs User Guide, "CloudWatch Logs permissions reference":
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html).
+    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${TRAINING_LOG_GROUP}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroupArn],
+    }));
     // Metrics: SageMaker publishes training metrics in its own namespace.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -442,7 +467,7 @@ export class SageMakerTrainingJob extends Construct implements ec2.IConnectable 
       actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
       resources: ['*'],
     }));
-    acknowledgeWildcards(role, [logStreamsArn], 'SageMaker names a log stream per job and instance in the training log group.');
+    acknowledgeWildcards(role, [logGroupArn], 'SageMaker names a log stream per job and instance in the training log group (the group\'s ARN ends with :* in IAM).');
     acknowledgeWildcards(role, [interfacesArn], 'SageMaker creates and deletes the job\'s network interfaces, whose IDs are not known before the job runs; deletion is limited to interfaces in the training subnet.');
     const policy = grantPolicyOf(role);
     if (policy) {

@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DataLocation } from '../../../core/data-location';
+import { TrainingStorageError } from '../../../core/errors';
 import { DEFAULT_MAX_RUNTIME_SECONDS } from '../rules';
 import { TrainingChannel, TrainingInputKind } from '../training-input';
 
@@ -76,7 +77,7 @@ export class CreateTrainingJobTask extends tasks.SageMakerCreateTrainingJob {
 
   public constructor(scope: Construct, id: string, props: CreateTrainingJobTaskProps) {
     super(scope, id, {
-      trainingJobName: sfn.JsonPath.format(`${props.jobNamePrefix}-{}`, sfn.JsonPath.executionName),
+      trainingJobName: sfn.JsonPath.format(`${props.jobNamePrefix}-{}`, sfn.JsonPath.uuid()),
       role: props.role,
       integrationPattern: props.integrationPattern,
       algorithmSpecification: { trainingImage: tasks.DockerImage.fromRegistry(props.image), trainingInputMode: tasks.InputMode.FILE },
@@ -106,6 +107,11 @@ export class CreateTrainingJobTask extends tasks.SageMakerCreateTrainingJob {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    if (topLevelQueryLanguage === sfn.QueryLanguage.JSONATA) {
+      // Under JSONata the task renders Arguments, not Parameters, and the job name is a JSONPath expression.
+      throw TrainingStorageError.invalidProperty(this, 'queryLanguage', 'JSONata',
+        'a state machine that uses JSONPath (the default query language): this task completes its Parameters, which JSONata state machines do not have');
+    }
     const state = super.toStateJson(topLevelQueryLanguage) as { Parameters?: Record<string, unknown> };
     const parameters = state.Parameters ?? {};
     const rendered = (parameters.InputDataConfig ?? []) as Array<{ ChannelName: string }>;
