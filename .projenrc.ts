@@ -74,6 +74,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The newest aws-cdk-lib, under another name: the compatibility tests synthesize a user's app
     // on both ends of the supported range (test/compat/).
     `aws-cdk-lib-latest@npm:aws-cdk-lib@${CDK_LATEST_VERSION}`,
+    // The reference pipelines' integration tests (test/integ.*.ts): assertions a deployment checks,
+    // run for real with integ-runner; their synthesized templates are snapshot-tested offline.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
   ],
 
   // StrictValidations.addTo loads the validators when it runs: optional peers (peerDependenciesMeta below).
